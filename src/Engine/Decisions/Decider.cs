@@ -1,0 +1,36 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+
+namespace Serverless.Engine.Decisions;
+
+/// <summary>The result of one decision: the next state and what the host must do.</summary>
+/// <param name="State">The next state (the same instance when the event changed nothing).</param>
+/// <param name="Commands">Commands in the order the host should carry them out.</param>
+public sealed record Decision(InstanceState State, ImmutableArray<WorkflowCommand> Commands);
+
+/// <summary>
+/// The pure decider: <c>Decide(plan, state, event, now) -> (state', commands)</c>.
+/// No I/O, no clock, no randomness: the same inputs always give the same outputs.
+/// </summary>
+/// <remarks>WARNING: never read the clock or random numbers here; both hosts, and Durable Functions replays, depend on it.</remarks>
+public static partial class Decider
+{
+    /// <summary>The semantics version this engine writes and the only one it accepts.</summary>
+    public const int SemanticsVersion = 1;
+
+    /// <summary>Creates the Pending state of a new instance.</summary>
+    public static InstanceState Create(WorkflowPlan plan, string instanceId, JsonElement input, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return new InstanceState
+        {
+            InstanceId = instanceId,
+            Workflow = plan.Name,
+            Version = plan.Version,
+            Status = InstanceStatus.Pending,
+            Input = input.Clone(),
+            CreatedAt = now,
+            LastUpdatedAt = now,
+        };
+    }
+}
