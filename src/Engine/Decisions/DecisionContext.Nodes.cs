@@ -40,7 +40,11 @@ internal sealed partial class DecisionContext
                 break;
 
             case HttpNode or ActivityNode or WorkflowNode:
-                StartAttempt(path, node, state with { Retries = ImmutableArray.Create(new int[node.Retry.Length]) });
+                StartAttempt(path, node, state with
+                {
+                    Retries = ImmutableArray.Create(new int[node.Retry.Length]),
+                    ChildVersion = rerunChildVersions.TryGetValue(path, out var childVersion) ? childVersion : null,
+                });
                 break;
 
             case WaitNode wait:
