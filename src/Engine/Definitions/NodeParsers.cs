@@ -10,7 +10,7 @@ internal sealed partial class DefinitionReader
 {
     private static readonly string[] CommonFields = ["type", "runAfter", "if", "select"];
 
-    private static readonly Dictionary<string, string[]> FieldsByType = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string[]> FieldsByType = new(StringComparer.Ordinal)
     {
         ["http"] = [.. CommonFields, "request", "successCodes", "timeout", "auth", "idempotencyKeyHeader", "retry"],
         ["activity"] = [.. CommonFields, "activity", "input", "timeout", "retry"],
@@ -24,7 +24,7 @@ internal sealed partial class DefinitionReader
         ["fail"] = [.. CommonFields, "error", "message"],
     };
 
-    private static readonly string[] RequestFields = ["method", "url", "headers", "query", "body"];
+    internal static readonly string[] RequestFields = ["method", "url", "headers", "query", "body"];
     private static readonly string[] AuthFields = ["type", "resource"];
     private static readonly TemplateOptions RequestOptions = new() { AllowSecrets = true };
 
