@@ -12,9 +12,9 @@ namespace Serverless.Engine.Definitions;
 /// </summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] DocumentFields = ["$schema", "name", "description", "timeout", "defaults", "nodes", "output"];
-    private static readonly string[] DefaultsFields = ["retry", "timeout"];
-    private static readonly string[] BodyFields = ["nodes", "output"];
+    internal static readonly string[] DocumentFields = ["$schema", "name", "description", "timeout", "defaults", "nodes", "output"];
+    internal static readonly string[] DefaultsFields = ["retry", "timeout"];
+    internal static readonly string[] BodyFields = ["nodes", "output"];
 
     private static readonly TemplateOptions Single = new() { RequireSingleExpression = true };
 

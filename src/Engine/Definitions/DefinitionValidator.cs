@@ -122,7 +122,9 @@ internal sealed partial class DefinitionReader
 
         if (target == check.Node)
         {
-            return $"node '{id}' cannot read its own result; 'select' sees it as 'output'";
+            return check.Pointer.EndsWith("/select", StringComparison.Ordinal)
+                ? $"node '{id}' cannot read its own result; 'select' sees it as 'output'"
+                : $"node '{id}' cannot read its own result";
         }
 
         if (check.Scope.IsWithin(target.Scope))
