@@ -139,7 +139,9 @@ internal sealed class HttpNodeExecutor : IDisposable
         }
 
         attempt.Method = plan.Method.Method;
-        attempt.Display = Display(plan.Uri);
+
+        // Messages show the URL as written (secret tokens intact, query cut), never the resolved one.
+        attempt.Display = WrittenUrl(request);
         Log.HttpRequestStarting(_logger, work.Command.Path, work.InstanceId, attempt.Method, redactor.Redact(attempt.Display));
 
         if (node.ManagedIdentityResource is { } resource)
@@ -182,7 +184,11 @@ internal sealed class HttpNodeExecutor : IDisposable
         var hop = new Hop(this, attempt, plan, plan.Uri, plan.Method, WithBody: true, CrossOrigin: false);
         for (var redirects = 0; ; redirects++)
         {
-            attempt.Display = Display(hop.Uri);
+            if (redirects > 0)
+            {
+                attempt.Display = Display(hop.Uri);
+            }
+
             var host = Hosts.Get(hop.Uri);
             try
             {
@@ -268,7 +274,7 @@ internal sealed class HttpNodeExecutor : IDisposable
                             w.WriteNumber("limit", _options.MaxResponseBytes);
                         })));
                 case HopKind.TimedOut:
-                    return TimedOut(attempt, attempt.Display);
+                    return TimedOut(attempt, attempt.Display ?? "");
                 case HopKind.Blocked:
                     var blocked = result.Blocked!;
                     Log.AddressBlocked(_logger, blocked.Address.ToString(), blocked.Range, attempt.Redactor.Redact(blocked.Host));
@@ -498,6 +504,13 @@ internal sealed class HttpNodeExecutor : IDisposable
 
     /// <summary>The URL as shown in messages: no query string (it often carries keys), no user info.</summary>
     private static string Display(Uri uri) => uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+
+    private static string WrittenUrl(JsonElement request)
+    {
+        var url = request.GetProperty("url").GetString()!;
+        var cut = url.IndexOfAny(['?', '#']);
+        return cut >= 0 ? url[..cut] : url;
+    }
 
     private static bool SameOrigin(Uri a, Uri b) =>
         a.Scheme == b.Scheme && a.Port == b.Port && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase);

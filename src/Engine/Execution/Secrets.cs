@@ -98,23 +98,27 @@ internal sealed class SecretRedactor
             return;
         }
 
-        foreach (var form in new[]
-                 {
-                     value,
-                     Uri.EscapeDataString(value),
-                     WebUtility.UrlEncode(value),
-                     JsonEncodedText.Encode(value).ToString(),
-                 })
+        // The value as sent (raw, or escaped by a query, a form or System.Uri), each also as a JSON string holds it
+        // (an echoing server, or an error body that quotes the request), and as JSON inside JSON.
+        foreach (var sent in new[] { value, Uri.EscapeDataString(value), WebUtility.UrlEncode(value), PathEscaped(value) })
         {
-            if (!_forms.Contains(form, StringComparer.Ordinal))
+            var json = JsonEncodedText.Encode(sent).ToString();
+            foreach (var form in new[] { sent, json, JsonEncodedText.Encode(json).ToString() })
             {
-                _forms.Add(form);
+                if (!_forms.Contains(form, StringComparer.Ordinal))
+                {
+                    _forms.Add(form);
+                }
             }
         }
 
         // Longest first, so a value that contains another secret is masked whole.
         _forms.Sort((a, b) => b.Length.CompareTo(a.Length));
     }
+
+    // How a value looks inside a URL path or query after System.Uri escaped only what it must (spaces, quotes, ...).
+    private static string PathEscaped(string value) =>
+        Uri.TryCreate("http://h/" + value, UriKind.Absolute, out var uri) ? uri.PathAndQuery[1..] : value;
 
     public string Redact(string text)
     {
