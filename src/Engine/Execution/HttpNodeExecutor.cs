@@ -346,6 +346,11 @@ internal sealed class HttpNodeExecutor : IDisposable
         {
             return new HopResult(HopKind.TimedOut);
         }
+        catch (OperationCanceledException ex) when (!attempt.HostToken.IsCancellationRequested)
+        {
+            // Not the attempt's deadline and not the host: the handler's own connect timeout.
+            return new HopResult(HopKind.NetworkFailure) { Exception = ex.InnerException as TimeoutException ?? new TimeoutException("The connection attempt timed out.", ex) };
+        }
         catch (HttpRequestException ex)
         {
             return Find<BlockedAddressException>(ex) is { } blocked
