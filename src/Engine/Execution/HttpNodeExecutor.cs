@@ -316,7 +316,7 @@ internal sealed class HttpNodeExecutor : IDisposable
             }
 
             var declared = response.Content.Headers.ContentLength;
-            if (success && declared > _options.MaxResponseBytes)
+            if (success && declared > _options.MaxResponseBytes && hop.Method != HttpMethod.Head)
             {
                 return new HopResult(HopKind.TooLarge) { Status = status, DeclaredLength = declared };
             }

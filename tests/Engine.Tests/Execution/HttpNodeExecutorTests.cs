@@ -209,6 +209,18 @@ public sealed class HttpNodeExecutorTests(FaultServer server) : IClassFixture<Fa
     }
 
     [Fact]
+    public async Task ExecuteAsync_HeadWithLargeDeclaredLength_SucceedsWithoutBody()
+    {
+        using var executor = CreateHttpExecutor(o => o.Http.MaxResponseBytes = 100);
+
+        var outcome = await executor.ExecuteAsync(HttpWork(new { method = "HEAD", url = server.Url("big?bytes=5000&declare=1") }), Ct);
+
+        var output = Succeeded(outcome).Output;
+        Assert.Equal(JsonValueKind.Null, output.GetProperty("body").ValueKind);
+        Assert.Equal("5000", output.GetProperty("headers").GetProperty("content-length").GetString());
+    }
+
+    [Fact]
     public async Task ExecuteAsync_Redirect_IsFollowedAndSeeOtherTurnsIntoGet()
     {
         using var executor = CreateHttpExecutor();
