@@ -40,11 +40,17 @@ internal sealed partial class DecisionContext
                 break;
 
             case HttpNode or ActivityNode or WorkflowNode:
-                StartAttempt(path, node, state with
+                if (!node.Retry.IsEmpty)
                 {
-                    Retries = ImmutableArray.Create(new int[node.Retry.Length]),
-                    ChildVersion = rerunChildVersions.TryGetValue(path, out var childVersion) ? childVersion : null,
-                });
+                    state = state with { Retries = ImmutableArray.Create(new int[node.Retry.Length]) };
+                }
+
+                if (rerunChildVersions.TryGetValue(path, out var childVersion))
+                {
+                    state = state with { ChildVersion = childVersion };
+                }
+
+                StartAttempt(path, node, state);
                 break;
 
             case WaitNode wait:

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -21,11 +22,14 @@ public static class StateSerializer
                 $"Instance '{state.InstanceId}' was written under engine semantics version {state.Semantics}; this engine runs version {Decider.SemanticsVersion} and will not replay it.");
         }
 
-        // The serializer rebuilds sorted collections with the culture-aware default comparer; the decider keys by ordinal.
+        // Collections come back with default comparers; the decider relies on ordinal ordering.
         return state with
         {
-            Nodes = state.Nodes.WithComparers(StringComparer.Ordinal),
-            Timers = state.Timers.WithComparers(StringComparer.Ordinal),
+            Nodes = ImmutableSortedDictionary.CreateRange<string, NodeState>(
+                StringComparer.Ordinal,
+                ReferenceComparer<NodeState>.Instance,
+                state.Nodes.Select(n => KeyValuePair.Create(n.Key, n.Value with { NodeId = NodePath.NodeId(n.Key) }))),
+            Timers = state.Timers.WithComparers(StringComparer.Ordinal, ReferenceComparer<TimerState>.Instance),
             EventQueues = state.EventQueues.WithComparers(StringComparer.Ordinal),
             Waiters = state.Waiters.WithComparers(StringComparer.Ordinal),
             SeenEvents = state.SeenEvents.WithComparer(StringComparer.Ordinal),
