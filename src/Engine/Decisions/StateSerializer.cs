@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -21,7 +22,17 @@ public static class StateSerializer
                 $"Instance '{state.InstanceId}' was written under engine semantics version {state.Semantics}; this engine runs version {Decider.SemanticsVersion} and will not replay it.");
         }
 
-        return state;
+        // Collections come back with default comparers; the decider relies on ordinal ordering.
+        return state with
+        {
+            Nodes = ImmutableSortedDictionary.CreateRange(
+                StringComparer.Ordinal,
+                state.Nodes.Select(n => KeyValuePair.Create(n.Key, n.Value with { NodeId = NodePath.NodeId(n.Key) }))),
+            Timers = state.Timers.WithComparers(StringComparer.Ordinal),
+            EventQueues = state.EventQueues.WithComparers(StringComparer.Ordinal),
+            Waiters = state.Waiters.WithComparers(StringComparer.Ordinal),
+            SeenEvents = state.SeenEvents.WithComparer(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>Serializes an event.</summary>
