@@ -75,7 +75,8 @@ internal static class TemplateCompiler
     internal static bool IsTruthy(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined or JsonValueKind.False => false,
-        JsonValueKind.Number => value.GetDouble() is not 0 and not double.NaN,
+        // A number too large for a double is certainly not zero.
+        JsonValueKind.Number => !value.TryGetDouble(out var number) || number is not 0,
         JsonValueKind.String => value.GetString()!.Length > 0,
         _ => true,
     };

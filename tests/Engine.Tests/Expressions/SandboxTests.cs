@@ -20,6 +20,14 @@ public sealed class SandboxTests
     }
 
     [Fact]
+    public void DateCalledAsFunction_UsesScopeNow()
+    {
+        var text = Eval("Date()").GetString();
+
+        Assert.Contains("Mar 04 2026 05:06:07", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DateNow_FollowsEachScope()
     {
         var later = Scopes.Minimal() is var s ? new ExpressionScope { Input = s.Input, Instance = s.Instance, Now = Scopes.Now.AddDays(1) } : null;

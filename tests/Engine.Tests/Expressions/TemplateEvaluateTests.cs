@@ -283,6 +283,8 @@ public sealed class TemplateEvaluateTests
     [InlineData("input.ok", "{}", false)]
     [InlineData("input.a > 2 && input.b", "{\"a\": 3, \"b\": \"yes\"}", true)]
     [InlineData("NaN", "{}", false)]
+    [InlineData("input.ok", "{\"ok\": 1e400}", true)]
+    [InlineData("input.ok", "{\"ok\": 0.0}", false)]
     public void EvaluateCondition_UsesJavaScriptTruthiness(string expression, string input, bool expected)
     {
         var template = Compile(JsonSerializer.Serialize("${{ " + expression + " }}"), new TemplateOptions { RequireSingleExpression = true });
