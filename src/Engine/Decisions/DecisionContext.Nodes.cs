@@ -192,15 +192,23 @@ internal sealed partial class DecisionContext
 
     private void Raise(EventRaised raised)
     {
-        if (seenEvents.Contains(raised.Id) || QueuedEventCount() >= plan.Options.MaxQueuedEvents)
+        if (seenEvents.Contains(raised.Id))
+        {
+            return;
+        }
+
+        var name = raised.Name.ToLowerInvariant();
+        var waiting = status == InstanceStatus.Running && waiters.TryGetValue(name, out var found) && !found.IsEmpty ? found : null;
+
+        // The bound is on queued events: one a node is waiting for is never refused.
+        if (waiting is null && QueuedEventCount() >= plan.Options.MaxQueuedEvents)
         {
             return;
         }
 
         changed = true;
         seenEvents = seenEvents.Add(raised.Id);
-        var name = raised.Name.ToLowerInvariant();
-        if (status == InstanceStatus.Running && waiters.TryGetValue(name, out var queue) && !queue.IsEmpty)
+        if (waiting is { } queue)
         {
             var path = queue.Peek();
             queue = queue.Dequeue();
