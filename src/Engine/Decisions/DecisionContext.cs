@@ -113,7 +113,8 @@ internal sealed partial class DecisionContext
                     case TerminateRequested t:
                         Terminate(t.Reason);
                         return;
-                    case SuspendRequested or RerunRequested or InstanceStarted when startedAt is not null:
+                    case SuspendRequested or RerunRequested:
+                    case InstanceStarted when startedAt is not null:
                         return;
                     default:
                         Defer(@event);
