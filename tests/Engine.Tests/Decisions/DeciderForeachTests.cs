@@ -411,4 +411,29 @@ public sealed class DeciderForeachTests
         Assert.Equal(At(10), host.State(id).CompletedAt);
         Assert.Equal(2, host.CommandsOf<CancelTimer>(id).Count);
     }
+
+    [Fact]
+    public void Foreach_BeyondTolerance_TerminatesChildrenOfCancelledItems()
+    {
+        var host = Host();
+        host.Register("""{ "name": "child", "nodes": { "stop": { "type": "fail", "error": "Bad", "if": "${{ input === 0 }}" }, "sleep": { "type": "wait", "duration": "PT1H" } } }""");
+        var id = host.Run("""
+            {
+              "name": "wf",
+              "nodes": {
+                "each": {
+                  "type": "foreach",
+                  "items": "${{ [0, 1] }}",
+                  "body": { "nodes": { "call": { "type": "workflow", "workflow": "child", "input": "${{ item }}" } } }
+                }
+              }
+            }
+            """);
+
+        host.AssertFailed(id, ErrorTypes.ItemsFailed);
+        var terminate = Assert.Single(host.CommandsOf<TerminateChild>(id));
+        Assert.Equal($"{id}:each[1].call:0:1", terminate.ChildInstanceId);
+        Assert.Equal(InstanceStatus.Terminated, host.State(terminate.ChildInstanceId).Status);
+        Assert.Equal(T0, host.State(terminate.ChildInstanceId).CompletedAt);
+    }
 }
