@@ -75,4 +75,8 @@ internal sealed class ArrayNode(ImmutableArray<TemplateNode> items) : TemplateNo
 /// <param name="Globals">The scope variables any expression reads.</param>
 /// <param name="AllNodes">Whether some expression reads nodes it does not name.</param>
 /// <param name="GuardSecretTokens">Whether the template may hold secret tokens, so expression results must not add text the executor would read as one.</param>
-internal sealed record CompiledTemplate(TemplateNode Root, ScopeGlobals Globals, bool AllNodes, bool GuardSecretTokens);
+/// <param name="PartialReads">
+/// The JSON scope variables every expression reads only through static property names, with those names: evaluation
+/// converts just those properties. A variable read any other way is absent and converted whole.
+/// </param>
+internal sealed record CompiledTemplate(TemplateNode Root, ScopeGlobals Globals, bool AllNodes, bool GuardSecretTokens, ImmutableDictionary<ScopeGlobals, ImmutableArray<string>> PartialReads);

@@ -160,7 +160,13 @@ internal static class ExpressionSandbox
                 text.Append(value.GetRawText());
                 break;
             default:
-                text.Append(JsonSerializer.Serialize(value));
+                var bytes = new System.Buffers.ArrayBufferWriter<byte>();
+                using (var writer = new Utf8JsonWriter(bytes, JsonValueConverter.WriterOptions))
+                {
+                    value.WriteTo(writer);
+                }
+
+                text.Append(Encoding.UTF8.GetString(bytes.WrittenSpan));
                 break;
         }
     }
@@ -185,7 +191,7 @@ internal static class ExpressionSandbox
                 break;
             default:
                 var bytes = new System.Buffers.ArrayBufferWriter<byte>();
-                using (var writer = new Utf8JsonWriter(bytes, new JsonWriterOptions { SkipValidation = true }))
+                using (var writer = new Utf8JsonWriter(bytes, JsonValueConverter.WriterOptions))
                 {
                     JsonValueConverter.Write(writer, value, rejectTemplateText: false);
                 }
@@ -356,7 +362,7 @@ internal static class ExpressionSandbox
         private SandboxEngine Bind()
         {
             var engine = t_engine ??= new SandboxEngine();
-            engine.Bind(Scope, Compiled.Globals, Compiled.AllNodes ? null : template.ReferencedNodes);
+            engine.Bind(Scope, Compiled, Compiled.AllNodes ? null : template.ReferencedNodes);
             return engine;
         }
 

@@ -37,7 +37,10 @@ internal static class TemplateCompiler
             return null;
         }
 
-        var compiled = new CompiledTemplate(root, context.Globals, context.AllNodes, options.AllowSecrets);
+        var partialReads = context.Reads
+            .Where(pair => pair.Value is not null)
+            .ToImmutableDictionary(pair => pair.Key, pair => pair.Value!.ToImmutableArray());
+        var compiled = new CompiledTemplate(root, context.Globals, context.AllNodes, options.AllowSecrets, partialReads);
         return new Template(
             pointer,
             value.GetRawText(),
@@ -72,7 +75,8 @@ internal static class TemplateCompiler
     internal static bool IsTruthy(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined or JsonValueKind.False => false,
-        JsonValueKind.Number => value.GetDouble() is not 0 and not double.NaN,
+        // A number too large for a double is certainly not zero.
+        JsonValueKind.Number => !value.TryGetDouble(out var number) || number is not 0,
         JsonValueKind.String => value.GetString()!.Length > 0,
         _ => true,
     };
@@ -254,6 +258,21 @@ internal static class TemplateCompiler
 
         context.Globals |= analysis.Globals;
         context.AllNodes |= analysis.AllNodes;
+        foreach (var (root, names) in analysis.Reads)
+        {
+            if (names is null)
+            {
+                context.Reads[root] = null;
+            }
+            else if (!context.Reads.TryGetValue(root, out var merged))
+            {
+                context.Reads[root] = new SortedSet<string>(names, StringComparer.Ordinal);
+            }
+            else
+            {
+                merged?.UnionWith(names);
+            }
+        }
         foreach (var node in analysis.Nodes)
         {
             context.Nodes.Add(node);
@@ -283,6 +302,8 @@ internal static class TemplateCompiler
         public SortedSet<string> Nodes { get; } = new(StringComparer.Ordinal);
 
         public ScopeGlobals Globals { get; set; }
+
+        public Dictionary<ScopeGlobals, SortedSet<string>?> Reads { get; } = [];
 
         public bool AllNodes { get; set; }
 
