@@ -119,6 +119,12 @@ internal sealed partial class DecisionContext
         var nested = path + "[";
         foreach (var key in nodes.Keys.Where(k => k == path || k.StartsWith(nested, StringComparison.Ordinal)).ToList())
         {
+            // A workflow node keeps the child version it resolved first, for its reruns too.
+            if (nodes[key].ChildVersion is { } version)
+            {
+                rerunChildVersions[key] = version;
+            }
+
             nodes.Remove(key);
         }
     }
