@@ -336,7 +336,7 @@ internal static class ExpressionSandbox
                 Discard();
                 throw Failure(expression, "ran a regular expression that backtracks without end", ex);
             }
-            catch (Exception ex) when (ex is JintException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+            catch (Exception ex) when (ex is JintException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or InsufficientExecutionStackException)
             {
                 Discard();
                 throw Failure(expression, ex.Message, ex);
@@ -344,7 +344,7 @@ internal static class ExpressionSandbox
         }
 
         public ExpressionException Failure(CompiledExpression expression, string reason, Exception? inner = null)
-            => new(expression.Display, $"Expression {expression.Display} at {PointerText} {reason}", inner);
+            => new("${{ " + expression.Text + " }}", $"Expression {expression.Display} at {PointerText} {reason}", inner);
 
         private string PointerText => template.Pointer.Length == 0 ? "(document root)" : template.Pointer;
 
