@@ -24,19 +24,19 @@ internal static class ExpressionSandbox
     public static JsonElement Evaluate(Template template, ExpressionScope scope)
     {
         var compiled = (CompiledTemplate)template.Compiled;
-        var session = new Session(template, compiled, scope);
 
         // A whole-value path needs neither the engine nor a copy: the result is the scope's own JSON value.
         if (compiled.Root is ExpressionNode { Expression: var expression } && TryReadPath(expression, scope, out var direct))
         {
             if (compiled.GuardSecretTokens)
             {
-                Guard(session, expression, () => JsonValueConverter.CheckNoTemplateText(direct));
+                Guard(new Session(template, compiled, scope), expression, () => JsonValueConverter.CheckNoTemplateText(direct));
             }
 
             return direct;
         }
 
+        var session = new Session(template, compiled, scope);
         var buffer = JsonValueConverter.Buffer.Rent();
         WriteNode(buffer.Writer, compiled.Root, session);
         return JsonValueConverter.ToElement(buffer.WrittenSpan);
