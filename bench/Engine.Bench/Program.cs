@@ -19,4 +19,42 @@ if (args is ["state", ..])
     return;
 }
 
+if (args is ["profile"])
+{
+    var plan = Workloads.Foreach(10);
+    var input = Workloads.ItemsInput(10_000);
+    for (var i = 0; i < 10; i++)
+    {
+        Workloads.RunToCompletion(plan, input);
+    }
+
+    return;
+}
+
+if (args is ["quick"])
+{
+    // A fast look (min of 5 runs, Stopwatch) while working; the figures in docs/performance.md come from BenchmarkDotNet.
+    var linear = Workloads.Linear(50);
+    var fanout = Workloads.Foreach(10);
+    var items = Workloads.ItemsInput(10_000);
+    foreach (var (name, run, steps) in new (string, Action, int)[]
+    {
+        ("linear 50, per step", () => Workloads.RunToCompletion(linear), 51),
+        ("foreach 10k, total", () => Workloads.RunToCompletion(fanout, items), 1),
+    })
+    {
+        var best = double.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            run();
+            best = Math.Min(best, watch.Elapsed.TotalMicroseconds / steps);
+        }
+
+        Console.WriteLine($"{name}: {best:F1} us");
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(DeciderBenchmarks).Assembly).Run(args);

@@ -83,10 +83,10 @@ public sealed record InstanceState
     public int Remaining { get; init; }
 
     /// <summary>Nodes and body iterations that have started or been decided, by path.</summary>
-    public ImmutableSortedDictionary<string, NodeState> Nodes { get; init; } = ImmutableSortedDictionary.Create<string, NodeState>(StringComparer.Ordinal);
+    public ImmutableSortedDictionary<string, NodeState> Nodes { get; init; } = ImmutableSortedDictionary.Create<string, NodeState>(StringComparer.Ordinal, ReferenceComparer<NodeState>.Instance);
 
     /// <summary>Outstanding timers, by id.</summary>
-    public ImmutableSortedDictionary<string, TimerState> Timers { get; init; } = ImmutableSortedDictionary.Create<string, TimerState>(StringComparer.Ordinal);
+    public ImmutableSortedDictionary<string, TimerState> Timers { get; init; } = ImmutableSortedDictionary.Create<string, TimerState>(StringComparer.Ordinal, ReferenceComparer<TimerState>.Instance);
 
     /// <summary>Raised events not yet consumed, per lower-cased name, first in first out.</summary>
     public ImmutableSortedDictionary<string, ImmutableQueue<RaisedEvent>> EventQueues { get; init; } = ImmutableSortedDictionary.Create<string, ImmutableQueue<RaisedEvent>>(StringComparer.Ordinal);
@@ -191,3 +191,17 @@ public enum TimerPurpose
 /// <param name="Id">The event id.</param>
 /// <param name="Payload">The JSON payload.</param>
 public sealed record RaisedEvent(string Id, JsonElement Payload);
+
+/// <summary>
+/// Compares by reference. The state's maps use it for values: records holding <see cref="JsonElement"/>s would
+/// otherwise be compared field by field (through reflection) on every write.
+/// </summary>
+internal sealed class ReferenceComparer<T> : IEqualityComparer<T>
+    where T : class
+{
+    public static ReferenceComparer<T> Instance { get; } = new();
+
+    public bool Equals(T? x, T? y) => ReferenceEquals(x, y);
+
+    public int GetHashCode(T obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+}

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,7 +55,28 @@ internal sealed class ActivityRegistration<TActivity, TInput, TOutput>(string na
 {
     public override Type InputType => typeof(TInput);
 
-    public override object? ReadInput(JsonElement input) => input.Deserialize<TInput>(SerializerOptions);
+    // Whether RunAsync's input parameter is declared non-nullable (a reference type without '?').
+    private static readonly bool InputRequired = IsInputRequired();
+
+    public override object? ReadInput(JsonElement input)
+    {
+        var value = input.Deserialize<TInput>(SerializerOptions);
+        return value is null && InputRequired
+            ? throw new JsonException($"The input is null, but {typeof(TInput).Name} is required.", "$", null, null)
+            : value;
+    }
+
+    private static bool IsInputRequired()
+    {
+        if (typeof(TInput).IsValueType)
+        {
+            return false;
+        }
+
+        var map = typeof(TActivity).GetInterfaceMap(typeof(IWorkflowActivity<TInput, TOutput>));
+        var parameter = map.TargetMethods[0].GetParameters()[0];
+        return new NullabilityInfoContext().Create(parameter).ReadState == NullabilityState.NotNull;
+    }
 
     public override async Task<object?> RunAsync(IServiceProvider services, object? input, ActivityContext context, CancellationToken cancellationToken)
     {

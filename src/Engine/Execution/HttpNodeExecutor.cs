@@ -316,7 +316,7 @@ internal sealed class HttpNodeExecutor : IDisposable
             }
 
             var declared = response.Content.Headers.ContentLength;
-            if (success && declared > _options.MaxResponseBytes)
+            if (success && declared > _options.MaxResponseBytes && hop.Method != HttpMethod.Head)
             {
                 return new HopResult(HopKind.TooLarge) { Status = status, DeclaredLength = declared };
             }
@@ -345,6 +345,11 @@ internal sealed class HttpNodeExecutor : IDisposable
         catch (OperationCanceledException) when (attempt.TimeoutToken.IsCancellationRequested && !attempt.HostToken.IsCancellationRequested)
         {
             return new HopResult(HopKind.TimedOut);
+        }
+        catch (OperationCanceledException ex) when (!attempt.HostToken.IsCancellationRequested)
+        {
+            // Not the attempt's deadline and not the host: the handler's own connect timeout.
+            return new HopResult(HopKind.NetworkFailure) { Exception = ex.InnerException as TimeoutException ?? new TimeoutException("The connection attempt timed out.", ex) };
         }
         catch (HttpRequestException ex)
         {

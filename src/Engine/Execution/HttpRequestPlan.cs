@@ -32,6 +32,9 @@ internal sealed class HttpRequestPlan
         _contentHeaders = contentHeaders;
     }
 
+    /// <summary>Sent when the request sets no User-Agent (some APIs refuse requests without one).</summary>
+    public const string UserAgent = "serverless-workflows/1";
+
     public HttpMethod Method { get; }
 
     public Uri Uri { get; }
@@ -116,6 +119,12 @@ internal sealed class HttpRequestPlan
                     return false;
                 }
 
+                if (values.Any(v => v.Any(c => c > 127)))
+                {
+                    error = Invalid($"{pointer}/headers/{name}", $"header '{name}' holds non-ASCII characters; encode the value (e.g. with encodeURIComponent)");
+                    return false;
+                }
+
                 if (!IsToken(name))
                 {
                     error = Invalid($"{pointer}/headers/{name}", $"'{name}' is not a valid header name");
@@ -190,6 +199,11 @@ internal sealed class HttpRequestPlan
             }
 
             message.Headers.TryAddWithoutValidation(name, values);
+        }
+
+        if (!message.Headers.Contains("User-Agent"))
+        {
+            message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         }
 
         if (withBody && _content is not null)

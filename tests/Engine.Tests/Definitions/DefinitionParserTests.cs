@@ -454,6 +454,33 @@ public sealed class DefinitionParserTests
     }
 
     [Fact]
+    public void Parse_TooManyNodes_StillReportsIdProblemsButReadsNoFurther()
+    {
+        var json = Doc("""
+            "a": { "type": "set", "value": 1 },
+            "a": { "type": "set", "value": 2 },
+            "b c": { "type": "nonsense" }
+            """);
+
+        var errors = DefinitionParser.Parse(json, new DefinitionLimits { MaxNodes = 2 }).Errors;
+
+        Assert.Equal(["/nodes", "/nodes/a", "/nodes/b c"], errors.Select(e => e.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_ChainAtTheNodeLimit_IsValid()
+    {
+        var nodes = string.Join(",\n", Enumerable.Range(0, 500).Select(i => i == 0
+            ? "\"n0\": { \"type\": \"set\", \"value\": 0 }"
+            : $"\"n{i}\": {{ \"type\": \"set\", \"runAfter\": [\"n{i - 1}\"], \"value\": \"${{{{ nodes.n{i - 1}.output + 1 }}}}\" }}"));
+
+        var definition = Valid(Doc(nodes, """ "output": "${{ nodes.n499.output }}", """));
+
+        Assert.Equal(500, definition.Nodes.Length);
+        Assert.Equal("n498", Assert.Single(definition.Nodes[499].RunAfter).NodeId);
+    }
+
+    [Fact]
     public void Parse_BodiesNestedTooDeep_ReportsDeepestBody()
     {
         static string Nest(int depth, string id) => depth == 0

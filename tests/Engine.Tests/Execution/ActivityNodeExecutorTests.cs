@@ -64,6 +64,14 @@ public sealed class ActivityNodeExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task ExecuteAsync_NullInputForRequiredType_FailsWithValidationError()
+    {
+        var outcome = await _executor.ExecuteAsync(ActivityWork("add", Json("null")), Ct);
+
+        Assert.Contains("is required", Failed(outcome, ErrorTypes.ValidationError).Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_ActivityThrows_FailsWithActivityErrorNamingTheExceptionWithoutStack()
     {
         var outcome = await _executor.ExecuteAsync(ActivityWork("throws", new { }), Ct);

@@ -209,6 +209,18 @@ public sealed class HttpNodeExecutorTests(FaultServer server) : IClassFixture<Fa
     }
 
     [Fact]
+    public async Task ExecuteAsync_HeadWithLargeDeclaredLength_SucceedsWithoutBody()
+    {
+        using var executor = CreateHttpExecutor(o => o.Http.MaxResponseBytes = 100);
+
+        var outcome = await executor.ExecuteAsync(HttpWork(new { method = "HEAD", url = server.Url("big?bytes=5000&declare=1") }), Ct);
+
+        var output = Succeeded(outcome).Output;
+        Assert.Equal(JsonValueKind.Null, output.GetProperty("body").ValueKind);
+        Assert.Equal("5000", output.GetProperty("headers").GetProperty("content-length").GetString());
+    }
+
+    [Fact]
     public async Task ExecuteAsync_Redirect_IsFollowedAndSeeOtherTurnsIntoGet()
     {
         using var executor = CreateHttpExecutor();
@@ -247,6 +259,45 @@ public sealed class HttpNodeExecutorTests(FaultServer server) : IClassFixture<Fa
         Assert.Contains("link-local", failed.Error.Message, StringComparison.Ordinal);
         Assert.Equal("169.254.169.254", failed.Error.Details!.Value.GetProperty("address").GetString());
         Assert.Equal(1, server.Hits("/redirect"));
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://2852039166/")]
+    [InlineData("http://0xA9FEA9FE/")]
+    [InlineData("http://[::ffff:169.254.169.254]/")]
+    [InlineData("http://[fe80::1]/")]
+    public async Task ExecuteAsync_LinkLocalInAnySpelling_IsRefused(string url)
+    {
+        var resolver = new FakeResolver([]);
+        using var executor = CreateHttpExecutor(resolver: resolver);
+
+        var outcome = await executor.ExecuteAsync(HttpWork(new { method = "GET", url }), Ct);
+
+        Assert.Contains("link-local", Failed(outcome, ErrorTypes.NetworkError).Error.Message, StringComparison.Ordinal);
+        Assert.Empty(resolver.Lookups);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NonAsciiHeaderValue_FailsWithValidationError()
+    {
+        using var executor = CreateHttpExecutor();
+
+        var outcome = await executor.ExecuteAsync(
+            HttpWork(new { method = "GET", url = server.Url("json"), headers = new Dictionary<string, string> { ["X-Name"] = "café" } }), Ct);
+
+        Assert.Contains("non-ASCII", Failed(outcome, ErrorTypes.ValidationError).Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NoUserAgent_SendsADefaultOne()
+    {
+        using var executor = CreateHttpExecutor();
+
+        var outcome = await executor.ExecuteAsync(HttpWork(new { method = "GET", url = server.Url("echo") }), Ct);
+
+        var headers = Succeeded(outcome).Output.GetProperty("body").GetProperty("Headers");
+        Assert.Equal(HttpRequestPlan.UserAgent, headers.GetProperty("user-agent").GetString());
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
+using Serverless.Engine.Expressions;
 using Serverless.Samples.Activities;
 using static Serverless.Engine.Tests.Execution.ExecutionTestKit;
 
@@ -40,15 +42,33 @@ public sealed class SampleTests(FaultServer server) : IClassFixture<FaultServer>
         return services.BuildServiceProvider();
     }
 
+    private static WorkflowDefinition Parse(string file)
+    {
+        var result = DefinitionParser.Parse(Sample(file).GetRawText());
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        return result.Definition!;
+    }
+
+    [Theory]
+    [InlineData("http-echo.json")]
+    [InlineData("invoice.json")]
+    public void Sample_IsAValidDefinition(string file)
+    {
+        Assert.NotEmpty(Parse(file).Nodes);
+    }
+
     [Fact]
     public async Task HttpEchoSample_RequestAgainstALocalService_SucceedsWithSecretAndIdempotencyKey()
     {
-        var fetch = Sample("http-echo.json").GetProperty("nodes").GetProperty("fetch");
-        // Stand-in for the template engine: the decider evaluates ${{ input.* }} and ${{ instance.* }}; secrets stay tokens.
-        var request = Json(fetch.GetProperty("request").GetRawText()
-            .Replace("${{ input.baseUrl }}", server.BaseUri.ToString().TrimEnd('/'), StringComparison.Ordinal)
-            .Replace("${{ instance.id }}", InstanceId, StringComparison.Ordinal));
-        var node = HttpNode("fetch") with { IdempotencyKeyHeader = fetch.GetProperty("idempotencyKeyHeader").GetString() };
+        var node = Assert.IsType<HttpNode>(Assert.Single(Parse("http-echo.json").Nodes));
+        var scope = new ExpressionScope
+        {
+            Input = Json(new { baseUrl = server.BaseUri.ToString().TrimEnd('/') }),
+            Instance = new InstanceInfo(InstanceId, "http-echo", 1, DateTimeOffset.UnixEpoch),
+            Now = DateTimeOffset.UnixEpoch,
+        };
+        var request = node.Request.Evaluate(scope);
+        Assert.Contains("${{ secrets.HOST_API_KEY }}", request.GetRawText(), StringComparison.Ordinal);
         await using var services = Services(apiKey: "local-key-123");
         server.Reset();
 
@@ -57,9 +77,11 @@ public sealed class SampleTests(FaultServer server) : IClassFixture<FaultServer>
         var output = Succeeded(outcome).Output;
         Assert.Equal("http-echo", output.GetProperty("body").GetProperty("name").GetString());
         var seen = server.Requests.Single();
+        Assert.Equal("/api/workflows/http-echo", seen.Path);
         Assert.Equal("local-key-123", seen.Headers["x-functions-key"]);
         Assert.Equal("orders-1:fetch:0:1", seen.Headers["idempotency-key"]);
         Assert.Equal("?requestedBy=orders-1", seen.Query);
+        Assert.DoesNotContain("local-key-123", output.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,8 +120,8 @@ public sealed class SampleTests(FaultServer server) : IClassFixture<FaultServer>
     [Fact]
     public void InvoiceSample_CallsTheRegisteredActivity()
     {
-        var compute = Sample("invoice.json").GetProperty("nodes").GetProperty("compute");
+        var compute = Assert.IsType<ActivityNode>(Parse("invoice.json").Nodes.Single(n => n.Id == "compute"));
 
-        Assert.Equal(ComputeInvoice.Name, compute.GetProperty("activity").GetString());
+        Assert.Equal(ComputeInvoice.Name, compute.Activity);
     }
 }

@@ -101,6 +101,49 @@ public sealed class SecretsTests(FaultServer server) : IClassFixture<FaultServer
     }
 
     [Fact]
+    public async Task ExecuteAsync_RedirectToAnotherOrigin_DropsSecretAndAuthorizationHeaders()
+    {
+        var resolver = new FakeResolver(new() { ["elsewhere.test"] = [IPAddress.Loopback] });
+        using var executor = CreateHttpExecutor(secrets: Provider(), resolver: resolver);
+        var request = new
+        {
+            method = "GET",
+            url = server.Url("redirect?to=" + Uri.EscapeDataString($"http://elsewhere.test:{server.Port}/echo")),
+            headers = new Dictionary<string, string>
+            {
+                ["X-Api-Key"] = "${{ secrets.API_KEY }}",
+                ["Authorization"] = "Basic plain",
+                ["X-Plain"] = "kept",
+            },
+        };
+
+        var outcome = await executor.ExecuteAsync(HttpWork(request), Ct);
+
+        var headers = Succeeded(outcome).Output.GetProperty("body").GetProperty("Headers");
+        Assert.Equal("kept", headers.GetProperty("x-plain").GetString());
+        Assert.False(headers.TryGetProperty("x-api-key", out _));
+        Assert.False(headers.TryGetProperty("authorization", out _));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RedirectWithinTheOrigin_KeepsHeaders()
+    {
+        using var executor = CreateHttpExecutor(secrets: Provider());
+        var request = new
+        {
+            method = "GET",
+            url = server.Url("redirect?to=%2Fecho"),
+            headers = new Dictionary<string, string> { ["X-Api-Key"] = "${{ secrets.API_KEY }}" },
+        };
+        server.Reset();
+
+        var outcome = await executor.ExecuteAsync(HttpWork(request), Ct);
+
+        Succeeded(outcome);
+        Assert.Equal(Secret, server.Requests.Single(r => r.Path == "/echo").Headers["x-api-key"]);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_MissingSecret_FailsWithValidationErrorNamingIt()
     {
         using var executor = CreateHttpExecutor(secrets: Provider());
