@@ -84,6 +84,8 @@ internal sealed partial class ExpressionAnalyzer
 
     private void Visit(Node? node)
     {
+        // Throws InsufficientExecutionStackException (reported as a validation error) rather than overflowing the stack.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (node)
         {
             case null:

@@ -24,19 +24,19 @@ internal static class ExpressionSandbox
     public static JsonElement Evaluate(Template template, ExpressionScope scope)
     {
         var compiled = (CompiledTemplate)template.Compiled;
-        var session = new Session(template, compiled, scope);
 
         // A whole-value path needs neither the engine nor a copy: the result is the scope's own JSON value.
         if (compiled.Root is ExpressionNode { Expression: var expression } && TryReadPath(expression, scope, out var direct))
         {
             if (compiled.GuardSecretTokens)
             {
-                Guard(session, expression, () => JsonValueConverter.CheckNoTemplateText(direct));
+                Guard(new Session(template, compiled, scope), expression, () => JsonValueConverter.CheckNoTemplateText(direct));
             }
 
             return direct;
         }
 
+        var session = new Session(template, compiled, scope);
         var buffer = JsonValueConverter.Buffer.Rent();
         WriteNode(buffer.Writer, compiled.Root, session);
         return JsonValueConverter.ToElement(buffer.WrittenSpan);
@@ -336,7 +336,7 @@ internal static class ExpressionSandbox
                 Discard();
                 throw Failure(expression, "ran a regular expression that backtracks without end", ex);
             }
-            catch (Exception ex) when (ex is JintException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+            catch (Exception ex) when (ex is JintException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or InsufficientExecutionStackException)
             {
                 Discard();
                 throw Failure(expression, ex.Message, ex);
@@ -344,7 +344,7 @@ internal static class ExpressionSandbox
         }
 
         public ExpressionException Failure(CompiledExpression expression, string reason, Exception? inner = null)
-            => new(expression.Display, $"Expression {expression.Display} at {PointerText} {reason}", inner);
+            => new("${{ " + expression.Text + " }}", $"Expression {expression.Display} at {PointerText} {reason}", inner);
 
         private string PointerText => template.Pointer.Length == 0 ? "(document root)" : template.Pointer;
 

@@ -217,42 +217,44 @@ internal static class TemplateCompiler
 
     private static (CompiledExpression? Expression, string? Secret) CompileExpression(string source, string pointer, CompileContext context)
     {
-        var display = "${{ " + source + " }}";
+        var display = CompiledExpression.Shorten(source);
         Acornima.Ast.Expression syntax;
+        ExpressionAnalyzer analysis;
+        Prepared<Acornima.Ast.Script> script;
         try
         {
             syntax = new Parser(s_parserOptions).ParseExpression(source, sourceFile: null, strict: true);
+            analysis = ExpressionAnalyzer.Analyze(syntax);
+            if (analysis.ReadsSecrets)
+            {
+                var secret = ExpressionAnalyzer.AsSecretToken(syntax);
+                if (secret is null || !context.Options.AllowSecrets)
+                {
+                    context.Errors.Add(new ValidationError(pointer, $"{display}: {SecretsRule}"));
+                    return default;
+                }
+
+                context.UsesSecrets = true;
+                return (null, secret);
+            }
+
+            // Parenthesised on its own line so a trailing // comment cannot swallow the closing parenthesis; the
+            // source already parsed as one expression, so the wrapper cannot change its meaning.
+            script = global::Jint.Engine.PrepareScript("(" + source + "\n)", source: null, strict: true);
         }
         catch (ParseErrorException ex)
         {
             context.Errors.Add(new ValidationError(pointer, $"invalid expression {display}: {ex.Description} at column {ex.Column + 1}"));
             return default;
         }
-
-        var analysis = ExpressionAnalyzer.Analyze(syntax);
-        if (analysis.ReadsSecrets)
+        catch (ScriptPreparationException ex)
         {
-            var secret = ExpressionAnalyzer.AsSecretToken(syntax);
-            if (secret is null || !context.Options.AllowSecrets)
-            {
-                context.Errors.Add(new ValidationError(pointer, $"{display}: {SecretsRule}"));
-                return default;
-            }
-
-            context.UsesSecrets = true;
-            return (null, secret);
+            context.Errors.Add(new ValidationError(pointer, $"invalid expression {display}: {(ex.InnerException ?? ex).Message}"));
+            return default;
         }
-
-        Prepared<Acornima.Ast.Script> script;
-        try
+        catch (InsufficientExecutionStackException)
         {
-            // Parenthesised on its own line so a trailing // comment cannot swallow the closing parenthesis; the
-            // source already parsed as one expression, so the wrapper cannot change its meaning.
-            script = global::Jint.Engine.PrepareScript("(" + source + "\n)", source: null, strict: true);
-        }
-        catch (Exception ex) when (ex is ParseErrorException or Jint.Runtime.JavaScriptException)
-        {
-            context.Errors.Add(new ValidationError(pointer, $"invalid expression {display}: {ex.Message}"));
+            context.Errors.Add(new ValidationError(pointer, $"invalid expression {display}: it is nested too deeply"));
             return default;
         }
 

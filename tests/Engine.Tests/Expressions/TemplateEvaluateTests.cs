@@ -204,6 +204,19 @@ public sealed class TemplateEvaluateTests
     }
 
     [Fact]
+    public void Evaluate_LongExpressionFails_MessageQuotesItShortened()
+    {
+        var source = "input.missing.x + " + string.Join(" + ", Enumerable.Range(0, 200).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        var ex = Assert.Throws<ExpressionException>(() => Eval(source));
+
+        Assert.Equal("${{ " + source + " }}", ex.Expression);
+        Assert.Contains("${{ input.missing.x + 0 + 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("... }}", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.Message.Length < 400, ex.Message);
+    }
+
+    [Fact]
     public void Evaluate_UserThrow_ThrowsExpressionExceptionWithMessage()
     {
         var ex = Assert.Throws<ExpressionException>(() => Eval("(() => { throw new Error('custom failure'); })()"));
