@@ -10,6 +10,7 @@ namespace Serverless.Engine.Bench;
 public class DeciderBenchmarks
 {
     private WorkflowPlan linear = null!;
+    private WorkflowPlan linearJavaScript = null!;
     private WorkflowPlan foreachBounded = null!;
     private WorkflowPlan foreachUnbounded = null!;
     private JsonElement items;
@@ -18,6 +19,7 @@ public class DeciderBenchmarks
     public void Setup()
     {
         linear = Workloads.Linear(50);
+        linearJavaScript = Workloads.Linear(50, javaScript: true);
         foreachBounded = Workloads.Foreach(10);
         foreachUnbounded = Workloads.Foreach(0);
         items = Workloads.ItemsInput(10_000);
@@ -26,6 +28,10 @@ public class DeciderBenchmarks
     /// <summary>50 activity nodes: 51 decisions (start + 50 completions), each with one template evaluation.</summary>
     [Benchmark(OperationsPerInvoke = 51)]
     public InstanceState Linear50_PerNodeStep() => Workloads.RunToCompletion(linear).State;
+
+    /// <summary>The same with a JavaScript expression per input (runs in Jint, not the plain-path shortcut).</summary>
+    [Benchmark(OperationsPerInvoke = 51)]
+    public InstanceState Linear50_JavaScriptInput_PerNodeStep() => Workloads.RunToCompletion(linearJavaScript).State;
 
     /// <summary>A 10,000-item foreach, maxConcurrency 10: the whole instance (10,001 decisions).</summary>
     [Benchmark]

@@ -11,8 +11,11 @@ internal static class Workloads
 {
     public static readonly JsonElement Input = JsonDocument.Parse("""{"orderId":"o-1","amount":42}""").RootElement.Clone();
 
-    /// <summary>n activity nodes in a chain; each input is one template reading the previous node's output.</summary>
-    public static WorkflowPlan Linear(int n)
+    /// <summary>
+    /// n activity nodes in a chain; each input is one template reading the previous node's output: a plain path, or
+    /// with <paramref name="javaScript"/> an expression that runs in the Jint sandbox.
+    /// </summary>
+    public static WorkflowPlan Linear(int n, bool javaScript = false)
     {
         var json = new StringBuilder("""{"name":"linear","nodes":{""");
         for (var i = 0; i < n; i++)
@@ -22,7 +25,10 @@ internal static class Workloads
                 json.Append(',');
             }
 
-            var input = i == 0 ? "${{ input.orderId }}" : "${{ nodes.n" + (i - 1).ToString(CultureInfo.InvariantCulture) + ".output }}";
+            var previous = "nodes.n" + (i - 1).ToString(CultureInfo.InvariantCulture) + ".output";
+            var input = i == 0 ? "${{ input.orderId }}"
+                : javaScript ? "${{ " + previous + ".slice(0, 8) + '-' + " + i.ToString(CultureInfo.InvariantCulture) + " }}"
+                : "${{ " + previous + " }}";
             var runAfter = i == 0 ? "" : ",\"runAfter\":[\"n" + (i - 1).ToString(CultureInfo.InvariantCulture) + "\"]";
             json.Append("\"n").Append(i).Append("\":{\"type\":\"activity\",\"activity\":\"echo\",\"input\":\"").Append(input).Append('"').Append(runAfter).Append('}');
         }
