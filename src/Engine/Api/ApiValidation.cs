@@ -82,7 +82,7 @@ public static partial class ApiValidation
     }
 
     /// <summary>Shortens a user value for an error message.</summary>
-    internal static string Shorten(string? value) => value is null ? string.Empty : value.Length <= 80 ? value : value[..80] + "...";
+    public static string Shorten(string? value) => value is null ? string.Empty : value.Length <= 80 ? value : value[..80] + "...";
 
     [GeneratedRegex("^[a-z0-9-]{1,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex WorkflowName();

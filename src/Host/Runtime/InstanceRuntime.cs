@@ -1,0 +1,573 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Azure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Engine;
+using Serverless.Engine.Api;
+using Serverless.Engine.Decisions;
+using Serverless.Host.Storage;
+using Serverless.Host.Telemetry;
+
+namespace Serverless.Host.Runtime;
+
+/// <summary>
+/// The durable runtime of one host process. For every instance of an owned partition: load the state once, apply all
+/// pending events with the decider, save once with the ETag (the outbox of commands in the same row), then carry the
+/// commands out: node work in-process, timers as delayed queue messages, children as new rows. A crash after a save
+/// re-issues the outbox when the next owner recovers the partition; a re-delivered event is a no-op for the decider.
+/// </summary>
+internal sealed class InstanceRuntime
+{
+    private readonly ConcurrentDictionary<string, InstanceActor> _actors = new(StringComparer.Ordinal);
+    private readonly InstanceStore _store;
+    private readonly DefinitionRegistry _registry;
+    private readonly MessageSender _sender;
+    private readonly PartitionTable _partitions;
+    private readonly NodeWorkRunner _runner;
+    private readonly HostMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ServerlessHostOptions _options;
+    private readonly ILogger<InstanceRuntime> _logger;
+    private readonly long[] _inflight;
+
+    public InstanceRuntime(
+        InstanceStore store,
+        DefinitionRegistry registry,
+        MessageSender sender,
+        PartitionTable partitions,
+        NodeWorkRunner runner,
+        HostMetrics metrics,
+        TimeProvider time,
+        IOptions<ServerlessHostOptions> options,
+        ILogger<InstanceRuntime> logger)
+    {
+        _store = store;
+        _registry = registry;
+        _sender = sender;
+        _partitions = partitions;
+        _runner = runner;
+        _metrics = metrics;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _inflight = new long[_options.Partitions];
+        runner.Completed = (instanceId, @event) => PostLocal(instanceId, @event);
+    }
+
+    public int PartitionOf(string instanceId) => _sender.PartitionOf(instanceId);
+
+    /// <summary>Background work (dispatches, node work, batches) still running for a partition.</summary>
+    public long InFlight(int partition) => Interlocked.Read(ref _inflight[partition]) + _runner.InFlight(partition);
+
+    public int CachedInstances => _actors.Count;
+
+    /// <summary>
+    /// Delivers an event durably: applied and saved in-process when this process owns the instance's partition,
+    /// otherwise sent to the partition's control queue. Returns once the event cannot be lost.
+    /// </summary>
+    public async Task DeliverAsync(string instanceId, WorkflowEvent @event, CancellationToken cancellationToken)
+    {
+        var partition = PartitionOf(instanceId);
+        if (_partitions.MayStart(partition))
+        {
+            var saved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Post(instanceId, new InboxItem { Event = @event, Saved = saved });
+            try
+            {
+                await saved.Task.WaitAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Fall back to the queue: the message is durable and a poison message fails the instance visibly.
+            }
+        }
+
+        await _sender.SendAsync(instanceId, @event, null, cancellationToken);
+    }
+
+    /// <summary>Hands an in-process event (a node result, a due timer) to its instance, or to the queue when not owned.</summary>
+    public void PostLocal(string instanceId, WorkflowEvent @event)
+    {
+        if (_partitions.MayApply(PartitionOf(instanceId)))
+        {
+            Post(instanceId, new InboxItem { Event = @event });
+        }
+        else
+        {
+            Track(PartitionOf(instanceId), () => _sender.SendAsync(instanceId, @event, null, CancellationToken.None), "forward", instanceId);
+        }
+    }
+
+    /// <summary>Hands a received control message's event to its instance.</summary>
+    public void PostFromQueue(string instanceId, WorkflowEvent? @event, WorkflowError? hostFailure, Func<Task> onSaved, Func<Exception, Task> onFailed)
+        => Post(instanceId, new InboxItem { Event = @event, HostFailure = hostFailure, FromQueue = true, OnSaved = onSaved, OnFailed = onFailed });
+
+    /// <summary>Gives a freshly written record to the instance's actor so its next step needs no read.</summary>
+    public void Seed(InstanceRecord record)
+    {
+        var actor = GetActor(record.State.InstanceId);
+        if (!actor.IsBusy)
+        {
+            actor.Cached = record;
+        }
+    }
+
+    /// <summary>Reads an instance for the API: from storage, the truth.</summary>
+    public Task<InstanceRecord?> ReadAsync(string instanceId, CancellationToken cancellationToken) => _store.GetAsync(instanceId, cancellationToken);
+
+    private void Post(string instanceId, InboxItem item)
+    {
+        while (!GetActor(instanceId).TryPost(item))
+        {
+            // The actor retired between lookup and post; the next lookup makes a new one.
+        }
+    }
+
+    private InstanceActor GetActor(string instanceId)
+    {
+        while (true)
+        {
+            var actor = _actors.GetOrAdd(instanceId, id => new InstanceActor(id, PartitionOf(id), ProcessAsync));
+            actor.LastActive = _time.GetTimestamp();
+            return actor;
+        }
+    }
+
+    private void Retire(InstanceActor actor)
+    {
+        if (actor.TryRetire())
+        {
+            _actors.TryRemove(KeyValuePair.Create(actor.InstanceId, actor));
+        }
+    }
+
+    /// <summary>Lets go of idle instances (the row stays the truth).</summary>
+    public void RetireIdle()
+    {
+        var now = _time.GetTimestamp();
+        foreach (var actor in _actors.Values)
+        {
+            if (_time.GetElapsedTime(actor.LastActive, now) > _options.IdleInstanceTimeout)
+            {
+                Retire(actor);
+            }
+        }
+    }
+
+    /// <summary>Drops every instance of a partition this process no longer owns.</summary>
+    public void DropPartition(int partition)
+    {
+        foreach (var actor in _actors.Values.Where(a => a.Partition == partition))
+        {
+            actor.Cached = null;
+            Retire(actor);
+        }
+    }
+
+    private async Task ProcessAsync(InstanceActor actor, IReadOnlyList<InboxItem> batch)
+    {
+        Interlocked.Increment(ref _inflight[actor.Partition]);
+        try
+        {
+            if (!_partitions.MayApply(actor.Partition))
+            {
+                await HandOverAsync(actor, batch);
+                return;
+            }
+
+            try
+            {
+                await ApplyBatchAsync(actor, batch);
+            }
+            catch (Exception ex)
+            {
+                actor.Cached = null;
+                if (batch.Count > 1)
+                {
+                    // Isolate the item that fails so only it (and after retries its instance) pays.
+                    foreach (var item in batch)
+                    {
+                        await ProcessAsync(actor, [item]);
+                    }
+
+                    return;
+                }
+
+                await FailItemAsync(actor, batch[0], ex);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inflight[actor.Partition]);
+        }
+    }
+
+    private async Task HandOverAsync(InstanceActor actor, IReadOnlyList<InboxItem> batch)
+    {
+        foreach (var item in batch)
+        {
+            if (item.FromQueue)
+            {
+                await item.OnFailed!(new InvalidOperationException("The partition moved to another host."));
+            }
+            else if (item.Saved is not null)
+            {
+                item.Saved.TrySetException(new InvalidOperationException("The partition moved to another host."));
+            }
+            else if (item.Event is not null)
+            {
+                await _sender.SendAsync(actor.InstanceId, item.Event, null, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task FailItemAsync(InstanceActor actor, InboxItem item, Exception ex)
+    {
+        item.Attempts++;
+        Log.BatchFailed(_logger, actor.InstanceId, item.Attempts, ex);
+        if (item.FromQueue)
+        {
+            await item.OnFailed!(ex);
+            return;
+        }
+
+        if (item.Saved is not null)
+        {
+            item.Saved.TrySetException(ex);
+            return;
+        }
+
+        if (item.Attempts < _options.MaxDequeueCount)
+        {
+            _ = RetryLaterAsync(actor.InstanceId, item, TimeSpan.FromMilliseconds(200 * item.Attempts));
+        }
+        else if (item.HostFailure is null)
+        {
+            Post(actor.InstanceId, new InboxItem
+            {
+                HostFailure = new WorkflowError("HostError", $"The host could not apply {Describe(item)} to this instance after {item.Attempts} attempts: {ex.Message}"),
+            });
+        }
+    }
+
+    private async Task RetryLaterAsync(string instanceId, InboxItem item, TimeSpan delay)
+    {
+        await Task.Delay(delay, _time);
+        Post(instanceId, item);
+    }
+
+    private static string Describe(InboxItem item) => item.Event?.GetType().Name ?? "a host update";
+
+    private async Task ApplyBatchAsync(InstanceActor actor, IReadOnlyList<InboxItem> batch)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var record = actor.Cached ?? await _store.GetAsync(actor.InstanceId, CancellationToken.None);
+            if (record is null)
+            {
+                // Purged (or never created): nothing to apply to.
+                await CompleteAsync(batch);
+                Retire(actor);
+                return;
+            }
+
+            var resolved = await _registry.ResolveAsync(record.State.Workflow, record.State.Version, CancellationToken.None)
+                ?? throw new InvalidOperationException($"Workflow '{record.State.Workflow}' version {record.State.Version} is not registered.");
+            var now = _time.GetUtcNow();
+            var state = record.State;
+            var wasFinal = StatusBuilder.IsFinal(state.Status);
+            var commands = new List<WorkflowCommand>();
+            var parentNotified = record.ParentNotified;
+            var applied = 0;
+            foreach (var item in batch)
+            {
+                if (item.MarkParentNotified)
+                {
+                    parentNotified = true;
+                }
+                else if (item.HostFailure is { } failure)
+                {
+                    if (!StatusBuilder.IsFinal(state.Status))
+                    {
+                        state = state with { Status = InstanceStatus.Failed, Error = failure, CompletedAt = now, LastUpdatedAt = now };
+                        commands.Add(new FailInstance(failure));
+                        applied++;
+                    }
+                }
+                else if (item.Event is { } @event)
+                {
+                    var decision = Decider.Decide(resolved.Plan, state, @event, now);
+                    if (!ReferenceEquals(decision.State, state))
+                    {
+                        applied++;
+                    }
+
+                    state = decision.State;
+                    commands.AddRange(decision.Commands);
+                }
+            }
+
+            var outbox = NextOutbox(record.Outbox, commands, state, actor.Dispatched);
+            var next = record with { State = state, Outbox = outbox, ParentNotified = parentNotified };
+            if (!ReferenceEquals(state, record.State) || !OutboxEquals(outbox, record.Outbox) || parentNotified != record.ParentNotified)
+            {
+                try
+                {
+                    next = await _store.SaveAsync(next, CancellationToken.None);
+                    _metrics.Saved();
+                }
+                catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 3)
+                {
+                    Log.SaveConflict(_logger, actor.InstanceId);
+                    actor.Cached = null;
+                    continue;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404 && attempt < 3)
+                {
+                    actor.Cached = null;
+                    continue;
+                }
+            }
+
+            actor.Dispatched.IntersectWith(outbox.Keys);
+            actor.Cached = next;
+            _metrics.EventApplied(applied);
+            await CompleteAsync(batch);
+            Dispatch(actor, next, resolved.Plan, commands);
+            if (!wasFinal && StatusBuilder.IsFinal(state.Status))
+            {
+                Finished(next);
+            }
+
+            if (!next.IsActive)
+            {
+                actor.Cached = null;
+                Retire(actor);
+            }
+
+            return;
+        }
+    }
+
+    private static bool OutboxEquals(ImmutableSortedDictionary<string, WorkflowCommand> a, ImmutableSortedDictionary<string, WorkflowCommand> b)
+        => ReferenceEquals(a, b) || (a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var c) && ReferenceEquals(c, p.Value)));
+
+    private static async Task CompleteAsync(IReadOnlyList<InboxItem> batch)
+    {
+        foreach (var item in batch)
+        {
+            item.Saved?.TrySetResult();
+            if (item.OnSaved is not null)
+            {
+                await item.OnSaved();
+            }
+        }
+    }
+
+    private void Finished(InstanceRecord record)
+    {
+        Log.InstanceFinished(_logger, record.State.InstanceId, record.State.Status.ToString());
+        if (record.State.Status == InstanceStatus.Completed)
+        {
+            _metrics.InstanceCompleted();
+        }
+        else
+        {
+            _metrics.InstanceFailed();
+        }
+    }
+
+    /// <summary>
+    /// The outbox after a decision: new RunNode/StartChild/TerminateChild commands join it; RunNode and StartChild leave
+    /// it once their node is no longer running (its result was applied, it backs off, it was cancelled or the instance
+    /// ended); StartChild and TerminateChild also leave once carried out.
+    /// </summary>
+    internal static ImmutableSortedDictionary<string, WorkflowCommand> NextOutbox(
+        ImmutableSortedDictionary<string, WorkflowCommand> outbox, IReadOnlyList<WorkflowCommand> commands, InstanceState state, IReadOnlySet<string> dispatched)
+    {
+        var builder = outbox.ToBuilder();
+        foreach (var command in commands)
+        {
+            if (InstanceRecord.OutboxKey(command) is { } key)
+            {
+                builder[key] = command;
+            }
+        }
+
+        var final = StatusBuilder.IsFinal(state.Status);
+        foreach (var (key, command) in builder.ToList())
+        {
+            var keep = command switch
+            {
+                RunNode run => !final && NodeRunning(state, run.Path),
+                StartChild start => !final && NodeRunning(state, start.Path) && !dispatched.Contains(key),
+                TerminateChild => !dispatched.Contains(key),
+                _ => false,
+            };
+            if (!keep)
+            {
+                builder.Remove(key);
+            }
+        }
+
+        var result = builder.ToImmutable();
+        return result.Count == outbox.Count && result.All(p => outbox.TryGetValue(p.Key, out var c) && ReferenceEquals(c, p.Value)) ? outbox : result;
+    }
+
+    private static bool NodeRunning(InstanceState state, string path)
+        => state.Nodes.TryGetValue(path, out var node) && node.Status == NodeStatus.Running && !node.Backoff;
+
+    private void Dispatch(InstanceActor actor, InstanceRecord record, WorkflowPlan plan, IReadOnlyList<WorkflowCommand> commands)
+    {
+        var id = record.State.InstanceId;
+        foreach (var command in commands)
+        {
+            switch (command)
+            {
+                case RunNode run when record.Outbox.ContainsKey("run:" + run.Path):
+                    _runner.Start(id, actor.Partition, plan, run);
+                    break;
+                case StartTimer timer:
+                    StartTimer(actor.Partition, id, timer);
+                    break;
+                case StartChild start when record.Outbox.ContainsKey("child:" + start.ChildInstanceId):
+                    Track(actor.Partition, () => StartChildAsync(actor, record.State, start), "startChild", id);
+                    break;
+                case TerminateChild terminate when record.Outbox.ContainsKey("term:" + terminate.ChildInstanceId):
+                    Track(actor.Partition, () => TerminateChildAsync(actor, terminate), "terminateChild", id);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        if (StatusBuilder.IsFinal(record.State.Status) && record.Parent is not null && !record.ParentNotified)
+        {
+            Track(actor.Partition, () => NotifyParentAsync(record), "notifyParent", id);
+        }
+    }
+
+    private void StartTimer(int partition, string instanceId, StartTimer timer)
+    {
+        var fired = new TimerFired("timer:" + timer.TimerId, timer.TimerId);
+        if (timer.DueAt <= _time.GetUtcNow())
+        {
+            PostLocal(instanceId, fired);
+            return;
+        }
+
+        Track(partition, () => _sender.SendAsync(instanceId, fired, timer.DueAt, CancellationToken.None), "startTimer", instanceId);
+    }
+
+    private async Task StartChildAsync(InstanceActor parent, InstanceState parentState, StartChild start)
+    {
+        var resolved = await _registry.ResolveAsync(start.Workflow, start.Version, CancellationToken.None);
+        if (resolved is null)
+        {
+            var version = start.Version is { } v ? $" version {v}" : string.Empty;
+            PostLocal(parent.InstanceId, new ChildFailed(
+                "child:" + start.ChildInstanceId, start.ChildInstanceId, start.Version,
+                new WorkflowError(ErrorTypes.WorkflowNotFound, $"Workflow '{start.Workflow}'{version} is not registered (node '{start.Path}').")));
+        }
+        else
+        {
+            var state = Decider.Create(resolved.Plan, start.ChildInstanceId, start.Input, _time.GetUtcNow());
+            var record = new InstanceRecord(state, InstanceRecord.EmptyOutbox, new ParentRef(parentState.InstanceId, start.Path), false, default, null);
+            var (created, existing) = await _store.TryInsertAsync(record, CancellationToken.None);
+            if (created)
+            {
+                _metrics.InstanceStarted();
+                Log.InstanceCreated(_logger, start.ChildInstanceId, start.Workflow, resolved.Plan.Version);
+                Seed(existing);
+            }
+
+            if (created || existing.State.Status == InstanceStatus.Pending)
+            {
+                await DeliverAsync(start.ChildInstanceId, new InstanceStarted("start"), CancellationToken.None);
+            }
+        }
+
+        parent.Dispatched.Add("child:" + start.ChildInstanceId);
+    }
+
+    private async Task TerminateChildAsync(InstanceActor parent, TerminateChild terminate)
+    {
+        await DeliverAsync(terminate.ChildInstanceId, new TerminateRequested("terminate:" + parent.InstanceId, terminate.Reason), CancellationToken.None);
+        parent.Dispatched.Add("term:" + terminate.ChildInstanceId);
+    }
+
+    private async Task NotifyParentAsync(InstanceRecord child)
+    {
+        var state = child.State;
+        WorkflowEvent report = state.Status == InstanceStatus.Completed
+            ? new ChildCompleted("child-done:" + state.InstanceId, state.InstanceId, state.Version, state.Output ?? default)
+            : new ChildFailed("child-done:" + state.InstanceId, state.InstanceId, state.Version,
+                state.Error ?? new WorkflowError(ErrorTypes.Terminated, $"Child instance '{state.InstanceId}' ended as {state.Status}."));
+        await DeliverAsync(child.Parent!.InstanceId, report, CancellationToken.None);
+        Post(state.InstanceId, new InboxItem { MarkParentNotified = true });
+    }
+
+    private void Track(int partition, Func<Task> work, string what, string instanceId)
+    {
+        Interlocked.Increment(ref _inflight[partition]);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await work();
+            }
+            catch (Exception ex)
+            {
+                Log.DispatchFailed(_logger, what, instanceId, ex);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inflight[partition]);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Takes over a partition: every instance the host still owes something is loaded and its outbox re-issued (node
+    /// work re-runs, timers are re-sent, children re-created idempotently, parents re-told); a Pending instance starts.
+    /// </summary>
+    public async Task<int> RecoverPartitionAsync(int partition, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var record in _store.QueryActiveAsync(partition, cancellationToken))
+        {
+            count++;
+            var actor = GetActor(record.State.InstanceId);
+            if (actor.IsBusy)
+            {
+                continue;
+            }
+
+            actor.Cached = record;
+            var resolved = await _registry.ResolveAsync(record.State.Workflow, record.State.Version, cancellationToken);
+            if (resolved is null)
+            {
+                continue;
+            }
+
+            if (record.State.Status == InstanceStatus.Pending)
+            {
+                Post(record.State.InstanceId, new InboxItem { Event = new InstanceStarted("start") });
+                continue;
+            }
+
+            var commands = new List<WorkflowCommand>(record.Outbox.Values);
+            commands.AddRange(record.State.Timers.Select(t => (WorkflowCommand)new StartTimer(t.Key, t.Value.DueAt)));
+            Dispatch(actor, record, resolved.Plan, commands);
+            if (!record.IsActive)
+            {
+                actor.Cached = null;
+                Retire(actor);
+            }
+        }
+
+        return count;
+    }
+}
