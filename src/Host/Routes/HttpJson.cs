@@ -42,6 +42,8 @@ internal static class HttpJson
         }
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private sealed class JsonNodeResult(int status, JsonNode? body, Action<HttpResponse>? headers) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
@@ -50,7 +52,7 @@ internal static class HttpJson
             response.StatusCode = status;
             headers?.Invoke(response);
             response.ContentType = "application/json; charset=utf-8";
-            var bytes = System.Text.Encoding.UTF8.GetBytes(body is null ? "null" : body.ToJsonString());
+            var bytes = System.Text.Encoding.UTF8.GetBytes(body is null ? "null" : body.ToJsonString(Options));
             response.ContentLength = bytes.Length;
             await response.Body.WriteAsync(bytes, httpContext.RequestAborted);
         }

@@ -71,8 +71,33 @@ internal sealed class PartitionManager : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Log.HostStarted(_logger, HostId, _storage.TaskHub, _options.Partitions);
-        await _storage.EnsureCreatedAsync(stoppingToken);
-        await Task.WhenAll(Enumerable.Range(0, _options.Partitions).Select(p => EnsureLeaseBlobAsync(p, stoppingToken)));
+        while (true)
+        {
+            try
+            {
+                await _storage.EnsureCreatedAsync(stoppingToken);
+                await Task.WhenAll(Enumerable.Range(0, _options.Partitions).Select(p => EnsureLeaseBlobAsync(p, stoppingToken)));
+                break;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Storage unreachable or refusing: keep serving /healthz (503) and try again.
+                Log.LeaseMaintenanceFailed(_logger, ex);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), _time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
         var lastDepth = long.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
