@@ -13,6 +13,9 @@ internal sealed class InboxItem
     /// <summary>Set when the host itself fails the instance (poison message).</summary>
     public WorkflowError? HostFailure { get; init; }
 
+    /// <summary>For API calls: refuse (404/410) instead of applying when the instance is missing or final.</summary>
+    public bool Checked { get; init; }
+
     /// <summary>Marks the parent as told of the instance's end.</summary>
     public bool MarkParentNotified { get; init; }
 
@@ -33,37 +36,58 @@ internal sealed class InboxItem
 }
 
 /// <summary>
-/// One instance in memory: a mailbox applied one batch at a time (never two batches at once), and the last saved record
-/// so a busy instance is not read back before every step. This process is the only writer of an instance while it owns
-/// the partition's lease; the ETag catches the rest.
+/// One instance in memory: a mailbox applied one batch at a time (never two batches at once), the latest state
+/// (which may be ahead of storage by the batches whose save is in flight) and the bookkeeping of group commit: at most
+/// one save runs at a time and each covers every batch applied since the previous one. Items (API calls, queue
+/// messages) complete, and effects (timers, children, reports) happen, only once a save covering them succeeded. This
+/// process is the only writer of an instance while it owns the partition's lease; the ETag catches the rest.
 /// </summary>
 internal sealed class InstanceActor(string instanceId, int partition, Func<InstanceActor, IReadOnlyList<InboxItem>, Task> process)
 {
-    private readonly Lock _gate = new();
     private readonly List<InboxItem> _inbox = [];
     private bool _running;
     private bool _retired;
+
+    public Lock Gate { get; } = new();
 
     public string InstanceId { get; } = instanceId;
 
     public int Partition { get; } = partition;
 
-    /// <summary>The last record saved or read, or null to read it from storage.</summary>
-    public InstanceRecord? Cached { get; set; }
+    /// <summary>The latest record (may be ahead of storage), or null to read it from storage. Guarded by <see cref="Gate"/>.</summary>
+    public InstanceRecord? Current { get; set; }
+
+    /// <summary>The ETag and state blob of the last successful save (or read). Guarded by <see cref="Gate"/>.</summary>
+    public Azure.ETag ETag { get; set; }
+
+    public string? StateBlob { get; set; }
+
+    /// <summary>Bumped for every batch that changed the record; <see cref="SavedVersion"/> is the last one saved.</summary>
+    public long Version { get; set; }
+
+    public long SavedVersion { get; set; }
+
+    /// <summary>Bumped when the in-memory record is thrown away after a failed save.</summary>
+    public long Generation { get; set; }
+
+    public bool Saving { get; set; }
+
+    /// <summary>Items and effects waiting for the save of a version.</summary>
+    public List<(long Version, InboxItem? Item, Action? Effect)> AwaitingSave { get; } = [];
 
     /// <summary>Outbox keys already carried out (dropped from the outbox at the next save).</summary>
     public HashSet<string> Dispatched { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Ticks (time provider timestamp) of the last activity.</summary>
+    /// <summary>Timestamp of the last activity.</summary>
     public long LastActive { get; set; }
 
     public bool IsBusy
     {
         get
         {
-            lock (_gate)
+            lock (Gate)
             {
-                return _running || _inbox.Count > 0;
+                return _running || _inbox.Count > 0 || Saving || Version != SavedVersion;
             }
         }
     }
@@ -71,7 +95,7 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
     /// <summary>Adds an item; false when the actor is retired (post to a new one).</summary>
     public bool TryPost(InboxItem item)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_retired)
             {
@@ -91,12 +115,12 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
         return true;
     }
 
-    /// <summary>Retires the actor when idle; a retired actor takes no more items.</summary>
+    /// <summary>Retires the actor when idle and saved; a retired actor takes no more items.</summary>
     public bool TryRetire()
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (_running || _inbox.Count > 0)
+            if (_running || _inbox.Count > 0 || Saving || Version != SavedVersion || AwaitingSave.Count > 0)
             {
                 return false;
             }
@@ -111,7 +135,7 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
         while (true)
         {
             InboxItem[] batch;
-            lock (_gate)
+            lock (Gate)
             {
                 if (_inbox.Count == 0)
                 {
@@ -126,4 +150,13 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
             await process(this, batch);
         }
     }
+}
+
+/// <summary>The instance of a checked delivery does not exist.</summary>
+internal sealed class InstanceNotFoundException() : Exception("The instance does not exist.");
+
+/// <summary>The instance of a checked delivery is final.</summary>
+internal sealed class InstanceFinalException(InstanceStatus status) : Exception($"The instance is {status}.")
+{
+    public InstanceStatus Status { get; } = status;
 }

@@ -29,7 +29,7 @@ internal sealed class InstanceClient(
         }
 
         var state = Decider.Create(resolved.Plan, instanceId, input, time.GetUtcNow());
-        var (created, record) = await store.TryInsertAsync(new InstanceRecord(state, InstanceRecord.EmptyOutbox, null, false, default, null), cancellationToken);
+        var (created, record) = await runtime.CreateAsync(new InstanceRecord(state, InstanceRecord.EmptyOutbox, null, false, default, null), resolved.Plan, cancellationToken);
         if (!created)
         {
             var existing = record.State;
@@ -51,8 +51,6 @@ internal sealed class InstanceClient(
 
         metrics.InstanceStarted();
         Log.InstanceCreated(logger, instanceId, workflow, resolved.Plan.Version);
-        runtime.Seed(record);
-        await runtime.DeliverAsync(instanceId, new InstanceStarted("start"), cancellationToken);
         return null;
     }
 
@@ -62,19 +60,12 @@ internal sealed class InstanceClient(
     /// <summary>Raises an event, terminates, suspends or resumes: 404 unknown, 410 final.</summary>
     public async Task<ApiError?> SendAsync(string instanceId, WorkflowEvent @event, CancellationToken cancellationToken)
     {
-        var record = await store.GetAsync(instanceId, cancellationToken);
-        if (record is null)
+        return await runtime.DeliverCheckedAsync(instanceId, @event, null, cancellationToken) switch
         {
-            return ApiError.NotFound($"Instance '{instanceId}' does not exist.");
-        }
-
-        if (StatusBuilder.IsFinal(record.State.Status))
-        {
-            return ApiError.Gone($"Instance '{instanceId}' is {record.State.Status}; it takes no more events.");
-        }
-
-        await runtime.DeliverAsync(instanceId, @event, cancellationToken);
-        return null;
+            DeliveryResult.NotFound => ApiError.NotFound($"Instance '{instanceId}' does not exist."),
+            DeliveryResult.Final => ApiError.Gone($"Instance '{instanceId}' is final; it takes no more events."),
+            _ => null,
+        };
     }
 
     /// <summary>Reruns a Failed instance: 404 unknown, 409 not Failed.</summary>

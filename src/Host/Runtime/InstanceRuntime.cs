@@ -17,6 +17,13 @@ namespace Serverless.Host.Runtime;
 /// commands out: node work in-process, timers as delayed queue messages, children as new rows. A crash after a save
 /// re-issues the outbox when the next owner recovers the partition; a re-delivered event is a no-op for the decider.
 /// </summary>
+internal enum DeliveryResult
+{
+    Delivered,
+    NotFound,
+    Final,
+}
+
 internal sealed class InstanceRuntime
 {
     private readonly ConcurrentDictionary<string, InstanceActor> _actors = new(StringComparer.Ordinal);
@@ -87,6 +94,51 @@ internal sealed class InstanceRuntime
         await _sender.SendAsync(instanceId, @event, null, cancellationToken);
     }
 
+    /// <summary>
+    /// Delivers an API event (raise, terminate, suspend, resume, rerun) unless the instance is missing or final, which
+    /// the answer says. In-process when this process owns the partition (the check then costs no read), otherwise
+    /// after a read, through the queue.
+    /// </summary>
+    public async Task<DeliveryResult> DeliverCheckedAsync(string instanceId, WorkflowEvent @event, Func<InstanceState, bool>? accept, CancellationToken cancellationToken)
+    {
+        if (_partitions.MayStart(PartitionOf(instanceId)) && accept is null)
+        {
+            var saved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Post(instanceId, new InboxItem { Event = @event, Saved = saved, Checked = true });
+            try
+            {
+                await saved.Task.WaitAsync(cancellationToken);
+                return DeliveryResult.Delivered;
+            }
+            catch (InstanceNotFoundException)
+            {
+                return DeliveryResult.NotFound;
+            }
+            catch (InstanceFinalException)
+            {
+                return DeliveryResult.Final;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Fall back to the checked read and the queue.
+            }
+        }
+
+        var record = await _store.GetAsync(instanceId, cancellationToken);
+        if (record is null)
+        {
+            return DeliveryResult.NotFound;
+        }
+
+        if (accept is not null ? !accept(record.State) : StatusBuilder.IsFinal(record.State.Status))
+        {
+            return DeliveryResult.Final;
+        }
+
+        await DeliverAsync(instanceId, @event, cancellationToken);
+        return DeliveryResult.Delivered;
+    }
+
     /// <summary>Hands an in-process event (a node result, a due timer) to its instance, or to the queue when not owned.</summary>
     public void PostLocal(string instanceId, WorkflowEvent @event)
     {
@@ -104,13 +156,58 @@ internal sealed class InstanceRuntime
     public void PostFromQueue(string instanceId, WorkflowEvent? @event, WorkflowError? hostFailure, Func<Task> onSaved, Func<Exception, Task> onFailed)
         => Post(instanceId, new InboxItem { Event = @event, HostFailure = hostFailure, FromQueue = true, OnSaved = onSaved, OnFailed = onFailed });
 
+    /// <summary>
+    /// Creates an instance. When this process owns its partition the instance starts in the same write (the row is
+    /// inserted already Running, with its outbox) and its first commands are carried out at once; otherwise the Pending
+    /// row is inserted and the start goes through the partition's queue. False (with the stored record) when the id exists.
+    /// </summary>
+    public async Task<(bool Created, InstanceRecord Record)> CreateAsync(InstanceRecord pending, WorkflowPlan plan, CancellationToken cancellationToken)
+    {
+        var id = pending.State.InstanceId;
+        if (!_partitions.MayStart(PartitionOf(id)))
+        {
+            var (inserted, existing) = await _store.TryInsertAsync(pending, cancellationToken);
+            if (inserted)
+            {
+                await _sender.SendAsync(id, new InstanceStarted("start"), null, cancellationToken);
+            }
+
+            return (inserted, existing);
+        }
+
+        var decision = Decider.Decide(plan, pending.State, new InstanceStarted("start"), _time.GetUtcNow());
+        var outbox = NextOutbox(pending.Outbox, decision.Commands, decision.State, new HashSet<string>(StringComparer.Ordinal));
+        var (created, record) = await _store.TryInsertAsync(pending with { State = decision.State, Outbox = outbox }, cancellationToken);
+        if (!created)
+        {
+            return (false, record);
+        }
+
+        _metrics.EventApplied(1);
+        Seed(record);
+        var actor = GetActor(id);
+        Dispatch(actor, record, plan, decision.Commands, runNodes: true);
+        Dispatch(actor, record, plan, decision.Commands, runNodes: false);
+        if (StatusBuilder.IsFinal(record.State.Status))
+        {
+            Finished(record);
+        }
+
+        return (true, record);
+    }
+
     /// <summary>Gives a freshly written record to the instance's actor so its next step needs no read.</summary>
     public void Seed(InstanceRecord record)
     {
         var actor = GetActor(record.State.InstanceId);
-        if (!actor.IsBusy)
+        lock (actor.Gate)
         {
-            actor.Cached = record;
+            if (!actor.Saving && actor.Version == actor.SavedVersion)
+            {
+                actor.Current = record;
+                actor.ETag = record.ETag;
+                actor.StateBlob = record.StateBlob;
+            }
         }
     }
 
@@ -161,7 +258,16 @@ internal sealed class InstanceRuntime
     {
         foreach (var actor in _actors.Values.Where(a => a.Partition == partition))
         {
-            actor.Cached = null;
+            lock (actor.Gate)
+            {
+                if (!actor.Saving)
+                {
+                    actor.Current = null;
+                    actor.Generation++;
+                    actor.Version = actor.SavedVersion = 0;
+                }
+            }
+
             Retire(actor);
         }
     }
@@ -183,7 +289,6 @@ internal sealed class InstanceRuntime
             }
             catch (Exception ex)
             {
-                actor.Cached = null;
                 if (batch.Count > 1)
                 {
                     // Isolate the item that fails so only it (and after retries its instance) pays.
@@ -262,109 +367,288 @@ internal sealed class InstanceRuntime
 
     private async Task ApplyBatchAsync(InstanceActor actor, IReadOnlyList<InboxItem> batch)
     {
-        for (var attempt = 0; ; attempt++)
+        InstanceRecord? record;
+        long generation;
+        lock (actor.Gate)
         {
-            var record = actor.Cached ?? await _store.GetAsync(actor.InstanceId, CancellationToken.None);
-            if (record is null)
+            record = actor.Current;
+            generation = actor.Generation;
+        }
+
+        if (record is null)
+        {
+            var loaded = await _store.GetAsync(actor.InstanceId, CancellationToken.None);
+            if (loaded is null)
             {
                 // Purged (or never created): nothing to apply to.
-                await CompleteAsync(batch);
+                foreach (var item in batch)
+                {
+                    if (item.Checked)
+                    {
+                        item.Saved?.TrySetException(new InstanceNotFoundException());
+                    }
+                }
+
+                Release([.. batch.Where(i => !i.Checked).Select(i => ((long)0, (InboxItem?)i, (Action?)null))]);
                 Retire(actor);
                 return;
             }
 
-            var resolved = await _registry.ResolveAsync(record.State.Workflow, record.State.Version, CancellationToken.None)
-                ?? throw new InvalidOperationException($"Workflow '{record.State.Workflow}' version {record.State.Version} is not registered.");
-            var now = _time.GetUtcNow();
-            var state = record.State;
-            var wasFinal = StatusBuilder.IsFinal(state.Status);
-            var commands = new List<WorkflowCommand>();
-            var parentNotified = record.ParentNotified;
-            var applied = 0;
-            foreach (var item in batch)
+            lock (actor.Gate)
             {
-                if (item.MarkParentNotified)
+                if (actor.Generation != generation)
                 {
-                    parentNotified = true;
+                    throw new InvalidOperationException("The instance was reset while loading.");
                 }
-                else if (item.HostFailure is { } failure)
-                {
-                    if (!StatusBuilder.IsFinal(state.Status))
-                    {
-                        state = state with { Status = InstanceStatus.Failed, Error = failure, CompletedAt = now, LastUpdatedAt = now };
-                        commands.Add(new FailInstance(failure));
-                        applied++;
-                    }
-                }
-                else if (item.Event is { } @event)
-                {
-                    var decision = Decider.Decide(resolved.Plan, state, @event, now);
-                    if (!ReferenceEquals(decision.State, state))
-                    {
-                        applied++;
-                    }
 
-                    state = decision.State;
-                    commands.AddRange(decision.Commands);
-                }
+                actor.Current ??= loaded;
+                actor.ETag = actor.Current.ETag;
+                actor.StateBlob = actor.Current.StateBlob;
+                record = actor.Current;
+            }
+        }
+
+        var resolved = await _registry.ResolveAsync(record.State.Workflow, record.State.Version, CancellationToken.None)
+            ?? throw new InvalidOperationException($"Workflow '{record.State.Workflow}' version {record.State.Version} is not registered.");
+        var now = _time.GetUtcNow();
+        var state = record.State;
+        var wasFinal = StatusBuilder.IsFinal(state.Status);
+        var commands = new List<WorkflowCommand>();
+        var parentNotified = record.ParentNotified;
+        var applied = 0;
+        var accepted = new List<InboxItem>(batch.Count);
+        foreach (var item in batch)
+        {
+            if (item.Checked && StatusBuilder.IsFinal(state.Status))
+            {
+                item.Saved?.TrySetException(new InstanceFinalException(state.Status));
+                continue;
             }
 
-            var outbox = NextOutbox(record.Outbox, commands, state, actor.Dispatched);
-            var next = record with { State = state, Outbox = outbox, ParentNotified = parentNotified };
-            if (!ReferenceEquals(state, record.State) || !OutboxEquals(outbox, record.Outbox) || parentNotified != record.ParentNotified)
+            accepted.Add(item);
+            if (item.MarkParentNotified)
             {
-                try
+                parentNotified = true;
+            }
+            else if (item.HostFailure is { } failure)
+            {
+                if (!StatusBuilder.IsFinal(state.Status))
                 {
-                    next = await _store.SaveAsync(next, CancellationToken.None);
-                    _metrics.Saved();
+                    state = state with { Status = InstanceStatus.Failed, Error = failure, CompletedAt = now, LastUpdatedAt = now };
+                    commands.Add(new FailInstance(failure));
+                    applied++;
                 }
-                catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 3)
+            }
+            else if (item.Event is { } @event)
+            {
+                var decision = Decider.Decide(resolved.Plan, state, @event, now);
+                if (!ReferenceEquals(decision.State, state))
+                {
+                    applied++;
+                }
+
+                state = decision.State;
+                commands.AddRange(decision.Commands);
+            }
+        }
+
+        ImmutableSortedDictionary<string, WorkflowCommand> outbox;
+        lock (actor.Gate)
+        {
+            outbox = NextOutbox(record.Outbox, commands, state, actor.Dispatched);
+            actor.Dispatched.IntersectWith(outbox.Keys);
+        }
+
+        var next = record with { State = state, Outbox = outbox, ParentNotified = parentNotified };
+        var changed = !ReferenceEquals(state, record.State) || !OutboxEquals(outbox, record.Outbox) || parentNotified != record.ParentNotified;
+        var finished = !wasFinal && StatusBuilder.IsFinal(state.Status);
+        lock (actor.Gate)
+        {
+            if (actor.Generation != generation)
+            {
+                throw new InvalidOperationException("The instance was reset while applying events.");
+            }
+
+            if (changed)
+            {
+                actor.Current = next;
+                actor.Version++;
+            }
+
+            var version = actor.Version;
+            foreach (var item in accepted)
+            {
+                actor.AwaitingSave.Add((version, item, null));
+            }
+
+            actor.AwaitingSave.Add((version, null, () =>
+            {
+                Dispatch(actor, next, resolved.Plan, commands, runNodes: false);
+                if (finished)
+                {
+                    Finished(next);
+                }
+
+                if (!next.IsActive)
+                {
+                    Retire(actor);
+                }
+            }));
+        }
+
+        _metrics.EventApplied(applied);
+
+        // Node work starts before its state is saved (the save is in flight): a crash before the save re-runs it from
+        // the previous saved outbox, with the same idempotency keys, so the work stays at-least-once.
+        Dispatch(actor, next, resolved.Plan, commands, runNodes: true);
+        KickSave(actor);
+    }
+
+    private void KickSave(InstanceActor actor)
+    {
+        List<(long, InboxItem?, Action?)>? ready = null;
+        lock (actor.Gate)
+        {
+            if (actor.Saving)
+            {
+                return;
+            }
+
+            if (actor.Version == actor.SavedVersion)
+            {
+                ready = TakeSaved(actor);
+            }
+            else
+            {
+                actor.Saving = true;
+            }
+        }
+
+        if (ready is not null)
+        {
+            Release(ready);
+            return;
+        }
+
+        Interlocked.Increment(ref _inflight[actor.Partition]);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await SaveLoopAsync(actor);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inflight[actor.Partition]);
+            }
+        });
+    }
+
+    private static List<(long, InboxItem?, Action?)> TakeSaved(InstanceActor actor)
+    {
+        var ready = actor.AwaitingSave.Where(a => a.Version <= actor.SavedVersion).ToList();
+        actor.AwaitingSave.RemoveAll(a => a.Version <= actor.SavedVersion);
+        return ready;
+    }
+
+    private async Task SaveLoopAsync(InstanceActor actor)
+    {
+        while (true)
+        {
+            InstanceRecord snapshot;
+            long version;
+            List<(long, InboxItem?, Action?)> ready;
+            lock (actor.Gate)
+            {
+                if (actor.Version == actor.SavedVersion || actor.Current is null)
+                {
+                    actor.Saving = false;
+                    ready = TakeSaved(actor);
+                    Release(ready);
+                    return;
+                }
+
+                snapshot = actor.Current with { ETag = actor.ETag, StateBlob = actor.StateBlob };
+                version = actor.Version;
+            }
+
+            try
+            {
+                var saved = await _store.SaveAsync(snapshot, CancellationToken.None);
+                _metrics.Saved();
+                lock (actor.Gate)
+                {
+                    actor.ETag = saved.ETag;
+                    actor.StateBlob = saved.StateBlob;
+                    actor.SavedVersion = version;
+                    ready = TakeSaved(actor);
+                }
+
+                Release(ready);
+            }
+            catch (Exception ex)
+            {
+                if (ex is RequestFailedException { Status: 412 })
                 {
                     Log.SaveConflict(_logger, actor.InstanceId);
-                    actor.Cached = null;
-                    continue;
                 }
-                catch (RequestFailedException ex) when (ex.Status == 404 && attempt < 3)
+
+                List<(long, InboxItem?, Action?)> lost;
+                lock (actor.Gate)
                 {
-                    actor.Cached = null;
-                    continue;
+                    lost = [.. actor.AwaitingSave];
+                    actor.AwaitingSave.Clear();
+                    actor.Current = null;
+                    actor.Generation++;
+                    actor.Version = actor.SavedVersion = 0;
+                    actor.Saving = false;
+                }
+
+                foreach (var (_, item, _) in lost)
+                {
+                    if (item is not null)
+                    {
+                        await FailItemAsync(actor, item, ex);
+                    }
+                }
+
+                // What was applied but not saved is gone: re-issue the stored outbox (node work is at-least-once).
+                await RecoverInstanceAsync(actor.InstanceId, CancellationToken.None);
+                return;
+            }
+        }
+    }
+
+    private void Release(IReadOnlyList<(long Version, InboxItem? Item, Action? Effect)> ready)
+    {
+        foreach (var (_, item, effect) in ready)
+        {
+            if (item is not null)
+            {
+                item.Saved?.TrySetResult();
+                if (item.OnSaved is not null)
+                {
+                    var onSaved = item.OnSaved;
+                    _ = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await onSaved();
+                        }
+                        catch (RequestFailedException)
+                        {
+                            // A message not deleted comes back and is a no-op for the decider.
+                        }
+                    });
                 }
             }
 
-            actor.Dispatched.IntersectWith(outbox.Keys);
-            actor.Cached = next;
-            _metrics.EventApplied(applied);
-            await CompleteAsync(batch);
-            Dispatch(actor, next, resolved.Plan, commands);
-            if (!wasFinal && StatusBuilder.IsFinal(state.Status))
-            {
-                Finished(next);
-            }
-
-            if (!next.IsActive)
-            {
-                actor.Cached = null;
-                Retire(actor);
-            }
-
-            return;
+            effect?.Invoke();
         }
     }
 
     private static bool OutboxEquals(ImmutableSortedDictionary<string, WorkflowCommand> a, ImmutableSortedDictionary<string, WorkflowCommand> b)
         => ReferenceEquals(a, b) || (a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var c) && ReferenceEquals(c, p.Value)));
-
-    private static async Task CompleteAsync(IReadOnlyList<InboxItem> batch)
-    {
-        foreach (var item in batch)
-        {
-            item.Saved?.TrySetResult();
-            if (item.OnSaved is not null)
-            {
-                await item.OnSaved();
-            }
-        }
-    }
 
     private void Finished(InstanceRecord record)
     {
@@ -419,16 +703,26 @@ internal sealed class InstanceRuntime
     private static bool NodeRunning(InstanceState state, string path)
         => state.Nodes.TryGetValue(path, out var node) && node.Status == NodeStatus.Running && !node.Backoff;
 
-    private void Dispatch(InstanceActor actor, InstanceRecord record, WorkflowPlan plan, IReadOnlyList<WorkflowCommand> commands)
+    private void Dispatch(InstanceActor actor, InstanceRecord record, WorkflowPlan plan, IReadOnlyList<WorkflowCommand> commands, bool runNodes)
     {
         var id = record.State.InstanceId;
+        if (runNodes)
+        {
+            foreach (var run in commands.OfType<RunNode>())
+            {
+                if (record.Outbox.TryGetValue("run:" + run.Path, out var pending) && ReferenceEquals(pending, run))
+                {
+                    _runner.Start(id, actor.Partition, plan, run);
+                }
+            }
+
+            return;
+        }
+
         foreach (var command in commands)
         {
             switch (command)
             {
-                case RunNode run when record.Outbox.ContainsKey("run:" + run.Path):
-                    _runner.Start(id, actor.Partition, plan, run);
-                    break;
                 case StartTimer timer:
                     StartTimer(actor.Partition, id, timer);
                     break;
@@ -489,13 +783,19 @@ internal sealed class InstanceRuntime
             }
         }
 
-        parent.Dispatched.Add("child:" + start.ChildInstanceId);
+        lock (parent.Gate)
+        {
+            parent.Dispatched.Add("child:" + start.ChildInstanceId);
+        }
     }
 
     private async Task TerminateChildAsync(InstanceActor parent, TerminateChild terminate)
     {
         await DeliverAsync(terminate.ChildInstanceId, new TerminateRequested("terminate:" + parent.InstanceId, terminate.Reason), CancellationToken.None);
-        parent.Dispatched.Add("term:" + terminate.ChildInstanceId);
+        lock (parent.Gate)
+        {
+            parent.Dispatched.Add("term:" + terminate.ChildInstanceId);
+        }
     }
 
     private async Task NotifyParentAsync(InstanceRecord child)
@@ -539,35 +839,63 @@ internal sealed class InstanceRuntime
         await foreach (var record in _store.QueryActiveAsync(partition, cancellationToken))
         {
             count++;
-            var actor = GetActor(record.State.InstanceId);
-            if (actor.IsBusy)
-            {
-                continue;
-            }
-
-            actor.Cached = record;
-            var resolved = await _registry.ResolveAsync(record.State.Workflow, record.State.Version, cancellationToken);
-            if (resolved is null)
-            {
-                continue;
-            }
-
-            if (record.State.Status == InstanceStatus.Pending)
-            {
-                Post(record.State.InstanceId, new InboxItem { Event = new InstanceStarted("start") });
-                continue;
-            }
-
-            var commands = new List<WorkflowCommand>(record.Outbox.Values);
-            commands.AddRange(record.State.Timers.Select(t => (WorkflowCommand)new StartTimer(t.Key, t.Value.DueAt)));
-            Dispatch(actor, record, resolved.Plan, commands);
-            if (!record.IsActive)
-            {
-                actor.Cached = null;
-                Retire(actor);
-            }
+            await RecoverAsync(record, cancellationToken);
         }
 
         return count;
+    }
+
+    /// <summary>Re-reads one instance and re-issues its stored outbox (after a failed save threw away unsaved progress).</summary>
+    private async Task RecoverInstanceAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await _store.GetAsync(instanceId, cancellationToken) is { } record)
+            {
+                await RecoverAsync(record, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is RequestFailedException or InvalidOperationException)
+        {
+            Log.DispatchFailed(_logger, "recover", instanceId, ex);
+        }
+    }
+
+    private async Task RecoverAsync(InstanceRecord record, CancellationToken cancellationToken)
+    {
+        var actor = GetActor(record.State.InstanceId);
+        lock (actor.Gate)
+        {
+            if (actor.Current is not null || actor.Saving)
+            {
+                return;
+            }
+
+            actor.Current = record;
+            actor.ETag = record.ETag;
+            actor.StateBlob = record.StateBlob;
+            actor.Version = actor.SavedVersion = 0;
+        }
+
+        var resolved = await _registry.ResolveAsync(record.State.Workflow, record.State.Version, cancellationToken);
+        if (resolved is null)
+        {
+            return;
+        }
+
+        if (record.State.Status == InstanceStatus.Pending)
+        {
+            Post(record.State.InstanceId, new InboxItem { Event = new InstanceStarted("start") });
+            return;
+        }
+
+        var commands = new List<WorkflowCommand>(record.Outbox.Values);
+        commands.AddRange(record.State.Timers.Select(t => (WorkflowCommand)new StartTimer(t.Key, t.Value.DueAt)));
+        Dispatch(actor, record, resolved.Plan, commands, runNodes: true);
+        Dispatch(actor, record, resolved.Plan, commands, runNodes: false);
+        if (!record.IsActive)
+        {
+            Retire(actor);
+        }
     }
 }

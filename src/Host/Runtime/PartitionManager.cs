@@ -405,7 +405,13 @@ internal sealed class PartitionManager : BackgroundService
 
     private async Task HoldThenPostAsync(int partition, QueueMessage message, ControlMessage control, WorkflowEvent @event, TimeSpan delay)
     {
-        await Task.Delay(delay, _time);
+        // Timers round to whole milliseconds; wait until the due time has really passed so a timer never fires early.
+        await Task.Delay(delay + TimeSpan.FromMilliseconds(1), _time);
+        while (control.DueAt is { } due && _time.GetUtcNow() < due)
+        {
+            await Task.Delay(due - _time.GetUtcNow() + TimeSpan.FromMilliseconds(1), _time);
+        }
+
         Post(partition, message, control, @event);
     }
 

@@ -75,11 +75,14 @@ public sealed class WorkflowRunTests(AzuriteFixture azurite)
         var host = await azurite.SharedHostAsync();
         await host.Api.PutWorkflowAsync(Workflows.Seq, ct);
         await host.Api.PutWorkflowAsync(Workflows.Big, ct);
+        await host.Api.PutWorkflowAsync(Workflows.Waiter, ct);
         var text = new string('y', 200_000);
 
         await host.Api.StartAsync("seq", "large-1", new JsonObject { ["text"] = text }.ToJsonString(), ct);
         await host.Api.StartAsync("big", "large-2", """{"size":250000}""", ct);
-        Assert.Equal(202, await host.Api.PostAsync($"{WorkflowApi.Instances}/large-1/raiseEvent/unused", new JsonObject { ["t"] = text }.ToJsonString(), ct));
+        await host.Api.StartAsync("waiter", "large-3", "null", ct);
+        Assert.Equal(202, await host.Api.PostAsync($"{WorkflowApi.Instances}/large-3/raiseEvent/go", new JsonObject { ["t"] = text }.ToJsonString(), ct));
+        var third = await host.Api.WaitForFinalAsync("large-3", ct);
         var first = await host.Api.WaitForFinalAsync("large-1", ct);
         var second = await host.Api.WaitForFinalAsync("large-2", ct);
 
@@ -87,6 +90,7 @@ public sealed class WorkflowRunTests(AzuriteFixture azurite)
         Assert.Equal(text, first["output"]!["text"]!.GetValue<string>());
         Assert.Equal(text, first["input"]!["input"]!["text"]!.GetValue<string>());
         Assert.Equal(250_000, second["output"]!.GetValue<int>());
+        Assert.Equal(text, third["output"]!["t"]!.GetValue<string>());
     }
 
     [Fact]
