@@ -4,13 +4,56 @@ using Serverless.Engine.Decisions;
 
 // `dotnet run -c Release --project bench/Engine.Bench -- state` prints the state sizes;
 // anything else goes to BenchmarkDotNet, e.g. `-- --filter '*'`.
-if (args is ["state"])
+if (args is ["state", ..])
 {
     var (state, decisions) = Workloads.RunToCompletion(Workloads.Linear(50));
     var bytes = StateSerializer.Serialize(state);
     Console.WriteLine($"completed 50-node linear workflow: {decisions} decisions, state {bytes.Length} bytes ({bytes.Length / 1024.0:F1} KiB)");
-    var (foreachState, _) = Workloads.RunToCompletion(Workloads.Foreach(10_000, 10));
+    if (args is [_, "--print"])
+    {
+        Console.WriteLine(System.Text.Encoding.UTF8.GetString(bytes));
+    }
+
+    var (foreachState, _) = Workloads.RunToCompletion(Workloads.Foreach(10), Workloads.ItemsInput(10_000));
     Console.WriteLine($"completed 10,000-item foreach: state {StateSerializer.Serialize(foreachState).Length / 1024.0:F0} KiB");
+    return;
+}
+
+if (args is ["profile"])
+{
+    var plan = Workloads.Foreach(10);
+    var input = Workloads.ItemsInput(10_000);
+    for (var i = 0; i < 10; i++)
+    {
+        Workloads.RunToCompletion(plan, input);
+    }
+
+    return;
+}
+
+if (args is ["quick"])
+{
+    // A fast look (min of 5 runs, Stopwatch) while working; the figures in docs/performance.md come from BenchmarkDotNet.
+    var linear = Workloads.Linear(50);
+    var fanout = Workloads.Foreach(10);
+    var items = Workloads.ItemsInput(10_000);
+    foreach (var (name, run, steps) in new (string, Action, int)[]
+    {
+        ("linear 50, per step", () => Workloads.RunToCompletion(linear), 51),
+        ("foreach 10k, total", () => Workloads.RunToCompletion(fanout, items), 1),
+    })
+    {
+        var best = double.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            run();
+            best = Math.Min(best, watch.Elapsed.TotalMicroseconds / steps);
+        }
+
+        Console.WriteLine($"{name}: {best:F1} us");
+    }
+
     return;
 }
 

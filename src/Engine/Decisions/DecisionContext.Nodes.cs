@@ -40,7 +40,17 @@ internal sealed partial class DecisionContext
                 break;
 
             case HttpNode or ActivityNode or WorkflowNode:
-                StartAttempt(path, node, state with { Retries = ImmutableArray.Create(new int[node.Retry.Length]) });
+                if (!node.Retry.IsEmpty)
+                {
+                    state = state with { Retries = ImmutableArray.Create(new int[node.Retry.Length]) };
+                }
+
+                if (rerunChildVersions.TryGetValue(path, out var childVersion))
+                {
+                    state = state with { ChildVersion = childVersion };
+                }
+
+                StartAttempt(path, node, state);
                 break;
 
             case WaitNode wait:
@@ -285,7 +295,7 @@ internal sealed partial class DecisionContext
     }
 
     /// <summary>Finds the node a key names, if that attempt is still the outstanding one.</summary>
-    private bool TryOutstanding(string key, out string path, out NodeState state, out PlanNode node)
+    private bool TryOutstanding(string key, bool child, out string path, out NodeState state, out PlanNode node)
     {
         state = null!;
         node = null!;
@@ -295,7 +305,8 @@ internal sealed partial class DecisionContext
             || found.Status != NodeStatus.Running
             || found.Backoff
             || found.Attempt != attempt
-            || !plan.Nodes.TryGetValue(found.NodeId, out var planNode))
+            || !plan.Nodes.TryGetValue(found.NodeId, out var planNode)
+            || !(child ? planNode.Definition is WorkflowNode : planNode.Definition is HttpNode or ActivityNode))
         {
             return false;
         }
@@ -308,7 +319,7 @@ internal sealed partial class DecisionContext
 
     private void OnNodeSucceeded(NodeSucceeded e)
     {
-        if (TryOutstanding(e.Key, out var path, out var state, out var node) && node.Definition is HttpNode or ActivityNode)
+        if (TryOutstanding(e.Key, child: false, out var path, out var state, out var node))
         {
             CancelTimerOf(state);
             Succeed(path, state with { TimerId = null }, node, e.Output.Clone());
@@ -317,7 +328,7 @@ internal sealed partial class DecisionContext
 
     private void OnNodeFailed(NodeFailed e)
     {
-        if (TryOutstanding(e.Key, out var path, out var state, out var node) && node.Definition is HttpNode or ActivityNode)
+        if (TryOutstanding(e.Key, child: false, out var path, out var state, out var node))
         {
             CancelTimerOf(state);
             HandleFailure(path, state with { TimerId = null }, node, e.Error, e.RetryAfter);
@@ -326,7 +337,7 @@ internal sealed partial class DecisionContext
 
     private void OnChildCompleted(ChildCompleted e)
     {
-        if (TryOutstanding(e.ChildInstanceId, out var path, out var state, out var node) && node.Definition is WorkflowNode)
+        if (TryOutstanding(e.ChildInstanceId, child: true, out var path, out var state, out var node))
         {
             Succeed(path, state with { ChildVersion = e.Version }, node, e.Output.Clone());
         }
@@ -334,7 +345,7 @@ internal sealed partial class DecisionContext
 
     private void OnChildFailed(ChildFailed e)
     {
-        if (TryOutstanding(e.ChildInstanceId, out var path, out var state, out var node) && node.Definition is WorkflowNode)
+        if (TryOutstanding(e.ChildInstanceId, child: true, out var path, out var state, out var node))
         {
             HandleFailure(path, state with { ChildVersion = e.Version ?? state.ChildVersion }, node, e.Error, null);
         }

@@ -119,6 +119,12 @@ internal sealed partial class DecisionContext
         var nested = path + "[";
         foreach (var key in nodes.Keys.Where(k => k == path || k.StartsWith(nested, StringComparison.Ordinal)).ToList())
         {
+            // A workflow node keeps the child version it resolved first, for its reruns too.
+            if (nodes[key].ChildVersion is { } version)
+            {
+                rerunChildVersions[key] = version;
+            }
+
             nodes.Remove(key);
         }
     }
@@ -133,8 +139,9 @@ internal sealed partial class DecisionContext
             {
                 TryDecide(prefix, node);
             }
-            else if (state.Status == NodeStatus.Running && state.Active == 0 && state.CompletedAt is null)
+            else if (state.Status == NodeStatus.Running)
             {
+                // Only nodes that ResetScope resumed in place are running in a Failed instance's scope.
                 switch (node.Definition)
                 {
                     case ForeachNode:
@@ -146,10 +153,6 @@ internal sealed partial class DecisionContext
                     default:
                         break;
                 }
-            }
-            else if (state.Status == NodeStatus.Running && node.Definition is LoopNode && state.Active == 1)
-            {
-                RestartIteration(path, node, state.Next);
             }
         }
     }

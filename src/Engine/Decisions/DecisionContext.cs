@@ -22,6 +22,7 @@ internal sealed partial class DecisionContext
     private readonly ImmutableSortedDictionary<string, TimerState>.Builder timers;
     private readonly List<WorkflowCommand> commands = [];
     private readonly Queue<string> finals = new();
+    private readonly Dictionary<string, int> rerunChildVersions = new(StringComparer.Ordinal);
     private ImmutableSortedDictionary<string, ImmutableQueue<RaisedEvent>> eventQueues;
     private ImmutableSortedDictionary<string, ImmutableQueue<string>> waiters;
     private ImmutableSortedSet<string> seenEvents;

@@ -83,10 +83,10 @@ public sealed record InstanceState
     public int Remaining { get; init; }
 
     /// <summary>Nodes and body iterations that have started or been decided, by path.</summary>
-    public ImmutableSortedDictionary<string, NodeState> Nodes { get; init; } = ImmutableSortedDictionary.Create<string, NodeState>(StringComparer.Ordinal);
+    public ImmutableSortedDictionary<string, NodeState> Nodes { get; init; } = ImmutableSortedDictionary.Create<string, NodeState>(StringComparer.Ordinal, ReferenceComparer<NodeState>.Instance);
 
     /// <summary>Outstanding timers, by id.</summary>
-    public ImmutableSortedDictionary<string, TimerState> Timers { get; init; } = ImmutableSortedDictionary.Create<string, TimerState>(StringComparer.Ordinal);
+    public ImmutableSortedDictionary<string, TimerState> Timers { get; init; } = ImmutableSortedDictionary.Create<string, TimerState>(StringComparer.Ordinal, ReferenceComparer<TimerState>.Instance);
 
     /// <summary>Raised events not yet consumed, per lower-cased name, first in first out.</summary>
     public ImmutableSortedDictionary<string, ImmutableQueue<RaisedEvent>> EventQueues { get; init; } = ImmutableSortedDictionary.Create<string, ImmutableQueue<RaisedEvent>>(StringComparer.Ordinal);
@@ -110,8 +110,9 @@ public sealed record InstanceState
 /// <summary>The state of one node, or of one body iteration (path <c>each[3]</c>).</summary>
 public sealed record NodeState
 {
-    /// <summary>The node's id in the definition.</summary>
-    public required string NodeId { get; init; }
+    /// <summary>The node's id in the definition (not serialized: it is the last segment of the path).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string NodeId { get; init; } = "";
 
     /// <summary>The status.</summary>
     public NodeStatus Status { get; init; }
@@ -119,8 +120,8 @@ public sealed record NodeState
     /// <summary>Attempts started (http, activity, workflow) in this epoch.</summary>
     public int Attempt { get; init; }
 
-    /// <summary>Retries used per retrier, by the retrier's index.</summary>
-    public ImmutableArray<int> Retries { get; init; } = ImmutableArray<int>.Empty;
+    /// <summary>Retries used per retrier, by the retrier's index; default (not serialized) when the node has no retrier.</summary>
+    public ImmutableArray<int> Retries { get; init; }
 
     /// <summary>When it started (or was decided).</summary>
     public DateTimeOffset? StartedAt { get; init; }
@@ -162,7 +163,7 @@ public sealed record NodeState
     public int FailedItems { get; init; }
 
     /// <summary>For a foreach being rerun: indexes of failed items still to start again, in order.</summary>
-    public ImmutableArray<int> RerunItems { get; init; } = ImmutableArray<int>.Empty;
+    public ImmutableArray<int> RerunItems { get; init; }
 }
 
 /// <summary>An outstanding durable timer.</summary>
@@ -190,3 +191,17 @@ public enum TimerPurpose
 /// <param name="Id">The event id.</param>
 /// <param name="Payload">The JSON payload.</param>
 public sealed record RaisedEvent(string Id, JsonElement Payload);
+
+/// <summary>
+/// Compares by reference. The state's maps use it for values: records holding <see cref="JsonElement"/>s would
+/// otherwise be compared field by field (through reflection) on every write.
+/// </summary>
+internal sealed class ReferenceComparer<T> : IEqualityComparer<T>
+    where T : class
+{
+    public static ReferenceComparer<T> Instance { get; } = new();
+
+    public bool Equals(T? x, T? y) => ReferenceEquals(x, y);
+
+    public int GetHashCode(T obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+}

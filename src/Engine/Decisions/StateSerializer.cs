@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -24,8 +25,11 @@ public static class StateSerializer
         // Collections come back with default comparers; the decider relies on ordinal ordering.
         return state with
         {
-            Nodes = state.Nodes.WithComparers(StringComparer.Ordinal),
-            Timers = state.Timers.WithComparers(StringComparer.Ordinal),
+            Nodes = ImmutableSortedDictionary.CreateRange<string, NodeState>(
+                StringComparer.Ordinal,
+                ReferenceComparer<NodeState>.Instance,
+                state.Nodes.Select(n => KeyValuePair.Create(n.Key, n.Value with { NodeId = NodePath.NodeId(n.Key) }))),
+            Timers = state.Timers.WithComparers(StringComparer.Ordinal, ReferenceComparer<TimerState>.Instance),
             EventQueues = state.EventQueues.WithComparers(StringComparer.Ordinal),
             Waiters = state.Waiters.WithComparers(StringComparer.Ordinal),
             SeenEvents = state.SeenEvents.WithComparer(StringComparer.Ordinal),

@@ -30,8 +30,15 @@ internal enum ScopeGlobals
 /// <param name="Path">The expression as a plain path, when it is one (evaluated without the engine when possible).</param>
 internal sealed record CompiledExpression(string Text, Prepared<Script> Script, ScopeGlobals Globals, ImmutableArray<string> Nodes, bool AllNodes, ScopePath? Path)
 {
-    /// <summary>The expression as the user wrote it, for messages.</summary>
-    public string Display => "${{ " + Text + " }}";
+    /// <summary>The longest expression text a message quotes in full.</summary>
+    public const int MaxDisplayLength = 200;
+
+    /// <summary>The expression as the user wrote it, shortened for messages.</summary>
+    public string Display => Shorten(Text);
+
+    /// <summary>Formats expression text for a message: <c>${{ text }}</c>, cut after <see cref="MaxDisplayLength"/> characters.</summary>
+    public static string Shorten(string text)
+        => "${{ " + (text.Length <= MaxDisplayLength ? text : string.Concat(text.AsSpan(0, MaxDisplayLength), "...")) + " }}";
 }
 
 /// <summary>A node of a compiled template tree.</summary>
@@ -75,4 +82,8 @@ internal sealed class ArrayNode(ImmutableArray<TemplateNode> items) : TemplateNo
 /// <param name="Globals">The scope variables any expression reads.</param>
 /// <param name="AllNodes">Whether some expression reads nodes it does not name.</param>
 /// <param name="GuardSecretTokens">Whether the template may hold secret tokens, so expression results must not add text the executor would read as one.</param>
-internal sealed record CompiledTemplate(TemplateNode Root, ScopeGlobals Globals, bool AllNodes, bool GuardSecretTokens);
+/// <param name="PartialReads">
+/// The JSON scope variables every expression reads only through static property names, with those names: evaluation
+/// converts just those properties. A variable read any other way is absent and converted whole.
+/// </param>
+internal sealed record CompiledTemplate(TemplateNode Root, ScopeGlobals Globals, bool AllNodes, bool GuardSecretTokens, ImmutableDictionary<ScopeGlobals, ImmutableArray<string>> PartialReads);

@@ -8,6 +8,7 @@ namespace Serverless.Engine.Expressions;
 internal sealed partial class ExpressionAnalyzer
 {
     private readonly SortedSet<string> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<ScopeGlobals, SortedSet<string>?> _reads = [];
 
     private ExpressionAnalyzer()
     {
@@ -20,6 +21,12 @@ internal sealed partial class ExpressionAnalyzer
     public bool ReadsSecrets { get; private set; }
 
     public ImmutableArray<string> Nodes => [.. _nodes];
+
+    /// <summary>
+    /// For each JSON scope variable the expression reads, the property names it reads (<c>input.a</c>,
+    /// <c>input["b"]</c>), or null when it reads the value some other way and needs all of it.
+    /// </summary>
+    public IReadOnlyDictionary<ScopeGlobals, SortedSet<string>?> Reads => _reads;
 
     public static ExpressionAnalyzer Analyze(Expression expression)
     {
@@ -77,6 +84,8 @@ internal sealed partial class ExpressionAnalyzer
 
     private void Visit(Node? node)
     {
+        // Throws InsufficientExecutionStackException (reported as a validation error) rather than overflowing the stack.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (node)
         {
             case null:
@@ -93,6 +102,32 @@ internal sealed partial class ExpressionAnalyzer
                         break;
                     default:
                         AllNodes = true;
+                        Visit(member.Property);
+                        break;
+                }
+
+                return;
+            case CallExpression { Callee: MemberExpression { Object: Identifier { Name: var name } } } call when JsonRoot(name) is { } root:
+                // A method called on the value (input.hasOwnProperty('x')) can see every property.
+                ReadWhole(root);
+                foreach (var child in call.ChildNodes)
+                {
+                    Visit(child);
+                }
+
+                return;
+            case MemberExpression { Object: Identifier { Name: var name } } member when JsonRoot(name) is { } root:
+                Globals |= root;
+                switch (member.Property)
+                {
+                    case Identifier id when !member.Computed:
+                        ReadProperty(root, id.Name);
+                        break;
+                    case StringLiteral literal when member.Computed:
+                        ReadProperty(root, literal.Value);
+                        break;
+                    default:
+                        ReadWhole(root);
                         Visit(member.Property);
                         break;
                 }
@@ -124,14 +159,14 @@ internal sealed partial class ExpressionAnalyzer
     {
         switch (name)
         {
-            case "input": Globals |= ScopeGlobals.Input; break;
+            case "input": ReadWhole(ScopeGlobals.Input); break;
             case "nodes": Globals |= ScopeGlobals.Nodes; AllNodes = true; break;
             case "instance": Globals |= ScopeGlobals.Instance; break;
-            case "item": Globals |= ScopeGlobals.Item; break;
+            case "item": ReadWhole(ScopeGlobals.Item); break;
             case "index": Globals |= ScopeGlobals.Index; break;
             case "iteration": Globals |= ScopeGlobals.Iteration; break;
-            case "previous": Globals |= ScopeGlobals.Previous; break;
-            case "output": Globals |= ScopeGlobals.Output; break;
+            case "previous": ReadWhole(ScopeGlobals.Previous); break;
+            case "output": ReadWhole(ScopeGlobals.Output); break;
             case "secrets": ReadsSecrets = true; break;
             // Reading the global object itself can reach any scope variable.
             case "globalThis" or "eval" or "Function": MarkAll(); break;
@@ -143,6 +178,38 @@ internal sealed partial class ExpressionAnalyzer
     {
         Globals = ScopeGlobals.All;
         AllNodes = true;
+        foreach (var root in JsonRoots)
+        {
+            _reads[root] = null;
+        }
+    }
+
+    /// <summary>The scope variables that hold JSON values (and so can be converted property by property).</summary>
+    public static readonly ImmutableArray<ScopeGlobals> JsonRoots = [ScopeGlobals.Input, ScopeGlobals.Item, ScopeGlobals.Previous, ScopeGlobals.Output];
+
+    private static ScopeGlobals? JsonRoot(string name) => name switch
+    {
+        "input" => ScopeGlobals.Input,
+        "item" => ScopeGlobals.Item,
+        "previous" => ScopeGlobals.Previous,
+        "output" => ScopeGlobals.Output,
+        _ => null,
+    };
+
+    private void ReadWhole(ScopeGlobals root)
+    {
+        Globals |= root;
+        _reads[root] = null;
+    }
+
+    private void ReadProperty(ScopeGlobals root, string name)
+    {
+        if (!_reads.TryGetValue(root, out var names))
+        {
+            _reads[root] = names = new SortedSet<string>(StringComparer.Ordinal);
+        }
+
+        names?.Add(name);
     }
 }
 

@@ -24,19 +24,19 @@ internal static class ExpressionSandbox
     public static JsonElement Evaluate(Template template, ExpressionScope scope)
     {
         var compiled = (CompiledTemplate)template.Compiled;
-        var session = new Session(template, compiled, scope);
 
         // A whole-value path needs neither the engine nor a copy: the result is the scope's own JSON value.
         if (compiled.Root is ExpressionNode { Expression: var expression } && TryReadPath(expression, scope, out var direct))
         {
             if (compiled.GuardSecretTokens)
             {
-                Guard(session, expression, () => JsonValueConverter.CheckNoTemplateText(direct));
+                Guard(new Session(template, compiled, scope), expression, () => JsonValueConverter.CheckNoTemplateText(direct));
             }
 
             return direct;
         }
 
+        var session = new Session(template, compiled, scope);
         var buffer = JsonValueConverter.Buffer.Rent();
         WriteNode(buffer.Writer, compiled.Root, session);
         return JsonValueConverter.ToElement(buffer.WrittenSpan);
@@ -160,7 +160,13 @@ internal static class ExpressionSandbox
                 text.Append(value.GetRawText());
                 break;
             default:
-                text.Append(JsonSerializer.Serialize(value));
+                var bytes = new System.Buffers.ArrayBufferWriter<byte>();
+                using (var writer = new Utf8JsonWriter(bytes, JsonValueConverter.WriterOptions))
+                {
+                    value.WriteTo(writer);
+                }
+
+                text.Append(Encoding.UTF8.GetString(bytes.WrittenSpan));
                 break;
         }
     }
@@ -185,7 +191,7 @@ internal static class ExpressionSandbox
                 break;
             default:
                 var bytes = new System.Buffers.ArrayBufferWriter<byte>();
-                using (var writer = new Utf8JsonWriter(bytes, new JsonWriterOptions { SkipValidation = true }))
+                using (var writer = new Utf8JsonWriter(bytes, JsonValueConverter.WriterOptions))
                 {
                     JsonValueConverter.Write(writer, value, rejectTemplateText: false);
                 }
@@ -330,7 +336,7 @@ internal static class ExpressionSandbox
                 Discard();
                 throw Failure(expression, "ran a regular expression that backtracks without end", ex);
             }
-            catch (Exception ex) when (ex is JintException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+            catch (Exception ex) when (ex is JintException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or InsufficientExecutionStackException)
             {
                 Discard();
                 throw Failure(expression, ex.Message, ex);
@@ -338,7 +344,7 @@ internal static class ExpressionSandbox
         }
 
         public ExpressionException Failure(CompiledExpression expression, string reason, Exception? inner = null)
-            => new(expression.Display, $"Expression {expression.Display} at {PointerText} {reason}", inner);
+            => new("${{ " + expression.Text + " }}", $"Expression {expression.Display} at {PointerText} {reason}", inner);
 
         private string PointerText => template.Pointer.Length == 0 ? "(document root)" : template.Pointer;
 
@@ -356,7 +362,7 @@ internal static class ExpressionSandbox
         private SandboxEngine Bind()
         {
             var engine = t_engine ??= new SandboxEngine();
-            engine.Bind(Scope, Compiled.Globals, Compiled.AllNodes ? null : template.ReferencedNodes);
+            engine.Bind(Scope, Compiled, Compiled.AllNodes ? null : template.ReferencedNodes);
             return engine;
         }
 

@@ -286,6 +286,16 @@ internal static class JsonValueConverter
         }
     }
 
+    /// <summary>
+    /// Results are data, never embedded in HTML: only what JSON requires is escaped, so text such as "é" or "&lt;"
+    /// stays readable in stored outputs.
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new()
+    {
+        SkipValidation = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     /// <summary>Reads a UTF-8 JSON buffer into a self-contained element.</summary>
     public static JsonElement ToElement(ReadOnlySpan<byte> json)
     {
@@ -301,7 +311,7 @@ internal static class JsonValueConverter
 
         private readonly ArrayBufferWriter<byte> _bytes = new(256);
 
-        private Buffer() => Writer = new Utf8JsonWriter(_bytes, new JsonWriterOptions { SkipValidation = true });
+        private Buffer() => Writer = new Utf8JsonWriter(_bytes, WriterOptions);
 
         public Utf8JsonWriter Writer { get; }
 

@@ -31,6 +31,21 @@ internal sealed class SandboxEngine
 
     private static readonly string[] s_scopeNames = ["input", "nodes", "instance", "item", "index", "iteration", "previous", "output"];
 
+    private static readonly string[] s_removedGlobals =
+    [
+        "Intl", "Temporal", "ShadowRealm", "WeakRef", "FinalizationRegistry", "WeakMap", "WeakSet", "Promise", "Proxy",
+        "SharedArrayBuffer", "Atomics", "ArrayBuffer", "DataView", "TypedArray", "Int8Array", "Uint8Array", "Uint8ClampedArray",
+        "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float16Array", "Float32Array", "Float64Array",
+        "BigInt64Array", "BigUint64Array", "DisposableStack", "AsyncDisposableStack", "AsyncIterator", "Generator",
+        "SuppressedError", "AggregateError", "eval", "escape", "unescape",
+    ];
+
+    private static readonly (ScopeGlobals Flag, string Name)[] s_scopeFlags =
+    [
+        (ScopeGlobals.Input, "input"), (ScopeGlobals.Nodes, "nodes"), (ScopeGlobals.Instance, "instance"), (ScopeGlobals.Item, "item"),
+        (ScopeGlobals.Index, "index"), (ScopeGlobals.Iteration, "iteration"), (ScopeGlobals.Previous, "previous"), (ScopeGlobals.Output, "output"),
+    ];
+
     // Runs once per engine, before the statement budget applies.
     private static readonly string s_setup = $$"""
         (function () {
@@ -52,7 +67,15 @@ internal sealed class SandboxEngine
                 writable: true, configurable: true, enumerable: false,
             });
 
-            // Freeze every built-in reachable from the global object so no evaluation can leave state behind.
+            // Built-ins expressions have no use for, or that are not deterministic (Intl follows the host's ICU data,
+            // WeakRef and FinalizationRegistry the garbage collector, Temporal.Now the wall clock), are removed; it
+            // also keeps engine set-up cheap, as Jint creates built-ins on first touch.
+            const hidden = [Object.getPrototypeOf(async function () {}), Promise, AggregateError, SuppressedError];
+            for (const name of {{System.Text.Json.JsonSerializer.Serialize(s_removedGlobals)}}) {
+                delete globalThis[name];
+            }
+
+            // Freeze every built-in still reachable so no evaluation can leave state behind for the next.
             const seen = new Set([globalThis]);
             const freeze = (o) => {
                 if ((typeof o !== 'object' && typeof o !== 'function') || o === null || seen.has(o)) return;
@@ -69,13 +92,15 @@ internal sealed class SandboxEngine
                 const d = Object.getOwnPropertyDescriptor(globalThis, key);
                 if (d !== undefined && 'value' in d) freeze(d.value);
             }
+            hidden.forEach(freeze);
             freeze(Object.getPrototypeOf([][Symbol.iterator]()));
             freeze(Object.getPrototypeOf(new Map()[Symbol.iterator]()));
             freeze(Object.getPrototypeOf(new Set()[Symbol.iterator]()));
             freeze(Object.getPrototypeOf(''[Symbol.iterator]()));
             freeze(Object.getPrototypeOf(/x/[Symbol.matchAll]('')));
+            freeze(Object.getPrototypeOf([].values().map((x) => x)));
+            freeze(Object.getPrototypeOf(Iterator.from({ next() { return { done: true }; } })));
             freeze(Object.getPrototypeOf(function* () {}));
-            freeze(Object.getPrototypeOf(async function () {}));
             freeze(Object.getPrototypeOf(async function* () {}));
 
             // The scope variables are the only writable globals, and nothing can add another.
@@ -88,6 +113,7 @@ internal sealed class SandboxEngine
 
     private readonly SandboxClock _clock = new();
     private readonly StatementBudget _budget = new();
+    private ScopeGlobals _bound;
 
     public SandboxEngine()
     {
@@ -111,26 +137,69 @@ internal sealed class SandboxEngine
 
     /// <summary>Points the engine at <paramref name="scope"/>, converting only what the template reads.</summary>
     /// <param name="scope">The scope.</param>
-    /// <param name="globals">The scope variables the template reads; the others become undefined.</param>
+    /// <param name="template">The template: which scope variables (and properties) it reads; the others become undefined.</param>
     /// <param name="nodes">The node ids to expose, or null for every node in the scope.</param>
-    public void Bind(ExpressionScope scope, ScopeGlobals globals, ImmutableArray<string>? nodes)
+    public void Bind(ExpressionScope scope, CompiledTemplate template, ImmutableArray<string>? nodes)
     {
         _clock.Now = scope.Now;
-        var engine = Engine;
-        engine.SetValue("input", Has(globals, ScopeGlobals.Input) ? JsonValueConverter.ToJsValue(engine, scope.Input) : JsValue.Undefined);
-        engine.SetValue("nodes", Has(globals, ScopeGlobals.Nodes) ? Nodes(scope, nodes) : JsValue.Undefined);
-        engine.SetValue("instance", Has(globals, ScopeGlobals.Instance) ? Instance(scope.Instance) : JsValue.Undefined);
-        engine.SetValue("item", Optional(globals, ScopeGlobals.Item, scope.Item));
-        engine.SetValue("index", Has(globals, ScopeGlobals.Index) && scope.Index is { } index ? JsNumber.Create(index) : JsValue.Undefined);
-        engine.SetValue("iteration", Has(globals, ScopeGlobals.Iteration) && scope.Iteration is { } iteration ? JsNumber.Create(iteration) : JsValue.Undefined);
-        engine.SetValue("previous", Optional(globals, ScopeGlobals.Previous, scope.Previous));
-        engine.SetValue("output", Optional(globals, ScopeGlobals.Output, scope.Output));
+        var globals = template.Globals;
+        // Only globals the last evaluation set can hold a stale value; the rest are already undefined.
+        var reset = _bound & ~globals;
+        _bound = globals;
+        if (reset != ScopeGlobals.None)
+        {
+            foreach (var (flag, name) in s_scopeFlags)
+            {
+                if (Has(reset, flag))
+                {
+                    Engine.SetValue(name, JsValue.Undefined);
+                }
+            }
+        }
+
+        foreach (var (flag, name) in s_scopeFlags)
+        {
+            if (Has(globals, flag))
+            {
+                Engine.SetValue(name, Value(flag, scope, template, nodes));
+            }
+        }
     }
 
     private static bool Has(ScopeGlobals globals, ScopeGlobals flag) => (globals & flag) != 0;
 
-    private JsValue Optional(ScopeGlobals globals, ScopeGlobals flag, System.Text.Json.JsonElement? value)
-        => Has(globals, flag) && value is { } json ? JsonValueConverter.ToJsValue(Engine, json) : JsValue.Undefined;
+    private JsValue Value(ScopeGlobals flag, ExpressionScope scope, CompiledTemplate template, ImmutableArray<string>? nodes) => flag switch
+    {
+        ScopeGlobals.Input => Json(scope.Input, flag, template),
+        ScopeGlobals.Nodes => Nodes(scope, nodes),
+        ScopeGlobals.Instance => Instance(scope.Instance),
+        ScopeGlobals.Item => scope.Item is { } item ? Json(item, flag, template) : JsValue.Undefined,
+        ScopeGlobals.Index => scope.Index is { } index ? JsNumber.Create(index) : JsValue.Undefined,
+        ScopeGlobals.Iteration => scope.Iteration is { } iteration ? JsNumber.Create(iteration) : JsValue.Undefined,
+        ScopeGlobals.Previous => scope.Previous is { } previous ? Json(previous, flag, template) : JsValue.Undefined,
+        ScopeGlobals.Output => scope.Output is { } output ? Json(output, flag, template) : JsValue.Undefined,
+        _ => JsValue.Undefined,
+    };
+
+    private JsValue Json(System.Text.Json.JsonElement value, ScopeGlobals flag, CompiledTemplate template)
+    {
+        if (value.ValueKind != System.Text.Json.JsonValueKind.Object || !template.PartialReads.TryGetValue(flag, out var names))
+        {
+            return JsonValueConverter.ToJsValue(Engine, value);
+        }
+
+        // The expressions can only observe these properties, so the rest need no conversion.
+        var result = new JsObject(Engine);
+        foreach (var name in names)
+        {
+            if (value.TryGetProperty(name, out var property))
+            {
+                result.FastSetDataProperty(name, JsonValueConverter.ToJsValue(Engine, property));
+            }
+        }
+
+        return result;
+    }
 
     private JsObject Instance(InstanceInfo instance)
     {

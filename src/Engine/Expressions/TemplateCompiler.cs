@@ -37,7 +37,10 @@ internal static class TemplateCompiler
             return null;
         }
 
-        var compiled = new CompiledTemplate(root, context.Globals, context.AllNodes, options.AllowSecrets);
+        var partialReads = context.Reads
+            .Where(pair => pair.Value is not null)
+            .ToImmutableDictionary(pair => pair.Key, pair => pair.Value!.ToImmutableArray());
+        var compiled = new CompiledTemplate(root, context.Globals, context.AllNodes, options.AllowSecrets, partialReads);
         return new Template(
             pointer,
             value.GetRawText(),
@@ -72,7 +75,8 @@ internal static class TemplateCompiler
     internal static bool IsTruthy(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined or JsonValueKind.False => false,
-        JsonValueKind.Number => value.GetDouble() is not 0 and not double.NaN,
+        // A number too large for a double is certainly not zero.
+        JsonValueKind.Number => !value.TryGetDouble(out var number) || number is not 0,
         JsonValueKind.String => value.GetString()!.Length > 0,
         _ => true,
     };
@@ -213,47 +217,64 @@ internal static class TemplateCompiler
 
     private static (CompiledExpression? Expression, string? Secret) CompileExpression(string source, string pointer, CompileContext context)
     {
-        var display = "${{ " + source + " }}";
+        var display = CompiledExpression.Shorten(source);
         Acornima.Ast.Expression syntax;
+        ExpressionAnalyzer analysis;
+        Prepared<Acornima.Ast.Script> script;
         try
         {
             syntax = new Parser(s_parserOptions).ParseExpression(source, sourceFile: null, strict: true);
+            analysis = ExpressionAnalyzer.Analyze(syntax);
+            if (analysis.ReadsSecrets)
+            {
+                var secret = ExpressionAnalyzer.AsSecretToken(syntax);
+                if (secret is null || !context.Options.AllowSecrets)
+                {
+                    context.Errors.Add(new ValidationError(pointer, $"{display}: {SecretsRule}"));
+                    return default;
+                }
+
+                context.UsesSecrets = true;
+                return (null, secret);
+            }
+
+            // Parenthesised on its own line so a trailing // comment cannot swallow the closing parenthesis; the
+            // source already parsed as one expression, so the wrapper cannot change its meaning.
+            script = global::Jint.Engine.PrepareScript("(" + source + "\n)", source: null, strict: true);
         }
         catch (ParseErrorException ex)
         {
             context.Errors.Add(new ValidationError(pointer, $"invalid expression {display}: {ex.Description} at column {ex.Column + 1}"));
             return default;
         }
-
-        var analysis = ExpressionAnalyzer.Analyze(syntax);
-        if (analysis.ReadsSecrets)
+        catch (ScriptPreparationException ex)
         {
-            var secret = ExpressionAnalyzer.AsSecretToken(syntax);
-            if (secret is null || !context.Options.AllowSecrets)
-            {
-                context.Errors.Add(new ValidationError(pointer, $"{display}: {SecretsRule}"));
-                return default;
-            }
-
-            context.UsesSecrets = true;
-            return (null, secret);
+            context.Errors.Add(new ValidationError(pointer, $"invalid expression {display}: {(ex.InnerException ?? ex).Message}"));
+            return default;
         }
-
-        Prepared<Acornima.Ast.Script> script;
-        try
+        catch (InsufficientExecutionStackException)
         {
-            // Parenthesised on its own line so a trailing // comment cannot swallow the closing parenthesis; the
-            // source already parsed as one expression, so the wrapper cannot change its meaning.
-            script = global::Jint.Engine.PrepareScript("(" + source + "\n)", source: null, strict: true);
-        }
-        catch (Exception ex) when (ex is ParseErrorException or Jint.Runtime.JavaScriptException)
-        {
-            context.Errors.Add(new ValidationError(pointer, $"invalid expression {display}: {ex.Message}"));
+            context.Errors.Add(new ValidationError(pointer, $"invalid expression {display}: it is nested too deeply"));
             return default;
         }
 
         context.Globals |= analysis.Globals;
         context.AllNodes |= analysis.AllNodes;
+        foreach (var (root, names) in analysis.Reads)
+        {
+            if (names is null)
+            {
+                context.Reads[root] = null;
+            }
+            else if (!context.Reads.TryGetValue(root, out var merged))
+            {
+                context.Reads[root] = new SortedSet<string>(names, StringComparer.Ordinal);
+            }
+            else
+            {
+                merged?.UnionWith(names);
+            }
+        }
         foreach (var node in analysis.Nodes)
         {
             context.Nodes.Add(node);
@@ -283,6 +304,8 @@ internal static class TemplateCompiler
         public SortedSet<string> Nodes { get; } = new(StringComparer.Ordinal);
 
         public ScopeGlobals Globals { get; set; }
+
+        public Dictionary<ScopeGlobals, SortedSet<string>?> Reads { get; } = [];
 
         public bool AllNodes { get; set; }
 

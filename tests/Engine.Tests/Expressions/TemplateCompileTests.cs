@@ -255,4 +255,22 @@ public sealed class TemplateCompileTests
         Assert.Equal("{\"a\": [1, 2]}", template!.Source);
         Assert.Equal(2, template.Evaluate(Scopes.Minimal()).GetProperty("a")[1].GetInt32());
     }
+
+    [Theory]
+    [InlineData("[", "]", 1000)]
+    [InlineData("(", ")", 100_000)]
+    [InlineData("!", "", 100_000)]
+    [InlineData("a => ", "", 50_000)]
+    public void Compile_DeeplyNestedExpression_ReportsErrorInsteadOfCrashing(string open, string close, int depth)
+    {
+        var source = "${{ " + string.Concat(Enumerable.Repeat(open, depth)) + "1" + string.Concat(Enumerable.Repeat(close, depth)) + " }}";
+
+        var (template, errors) = Compile(JsonSerializer.Serialize(source));
+
+        Assert.Null(template);
+        var error = Assert.Single(errors);
+        Assert.Contains("invalid expression", error.Message, StringComparison.Ordinal);
+        // Long expressions are cut in messages.
+        Assert.True(error.Message.Length < 400, error.Message);
+    }
 }

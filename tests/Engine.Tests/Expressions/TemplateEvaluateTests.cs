@@ -204,6 +204,19 @@ public sealed class TemplateEvaluateTests
     }
 
     [Fact]
+    public void Evaluate_LongExpressionFails_MessageQuotesItShortened()
+    {
+        var source = "input.missing.x + " + string.Join(" + ", Enumerable.Range(0, 200).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        var ex = Assert.Throws<ExpressionException>(() => Eval(source));
+
+        Assert.Equal("${{ " + source + " }}", ex.Expression);
+        Assert.Contains("${{ input.missing.x + 0 + 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("... }}", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.Message.Length < 400, ex.Message);
+    }
+
+    [Fact]
     public void Evaluate_UserThrow_ThrowsExpressionExceptionWithMessage()
     {
         var ex = Assert.Throws<ExpressionException>(() => Eval("(() => { throw new Error('custom failure'); })()"));
@@ -256,6 +269,8 @@ public sealed class TemplateEvaluateTests
         Assert.Equal("ünïcødé \u2028 😀 \"q\" \\ 中文!", computed.GetString());
         Assert.Equal("<ünïcødé \u2028 😀 \"q\" \\ 中文>", interpolated.GetString());
         Assert.Equal(2, Eval("'😀'.length").GetInt32());
+        // Only what JSON requires is escaped in results.
+        Assert.Equal("\"é<&>'中\\\"\"", Eval("'é<&>\\'中\"'").GetRawText());
     }
 
     [Theory]
@@ -281,6 +296,8 @@ public sealed class TemplateEvaluateTests
     [InlineData("input.ok", "{}", false)]
     [InlineData("input.a > 2 && input.b", "{\"a\": 3, \"b\": \"yes\"}", true)]
     [InlineData("NaN", "{}", false)]
+    [InlineData("input.ok", "{\"ok\": 1e400}", true)]
+    [InlineData("input.ok", "{\"ok\": 0.0}", false)]
     public void EvaluateCondition_UsesJavaScriptTruthiness(string expression, string input, bool expected)
     {
         var template = Compile(JsonSerializer.Serialize("${{ " + expression + " }}"), new TemplateOptions { RequireSingleExpression = true });
@@ -363,5 +380,29 @@ public sealed class TemplateEvaluateTests
         var scope = new ExpressionScope { Input = Scopes.Json("{}"), Instance = Scopes.Instance, Now = Scopes.Now, Nodes = nodes };
 
         Assert.Equal(2, Eval("nodes.a.output + 1", scope).GetInt32());
+    }
+
+    [Theory]
+    [InlineData("input.hasOwnProperty('b')", "true")]
+    [InlineData("Object.keys(input)", "[\"a\",\"b\",\"c\"]")]
+    [InlineData("JSON.stringify(input)", "\"{\\\"a\\\":1,\\\"b\\\":2,\\\"c\\\":{\\\"d\\\":3}}\"")]
+    [InlineData("input.a + input['b'] + input.c.d", "6")]
+    [InlineData("'b' in input", "true")]
+    [InlineData("input?.hasOwnProperty('c')", "true")]
+    [InlineData("((i) => i.b)(input)", "2")]
+    [InlineData("Object.keys(globalThis.input)", "[\"a\",\"b\",\"c\"]")]
+    public void Evaluate_PartialConversion_IsInvisibleToExpressions(string expression, string expected)
+    {
+        var result = Eval(expression, Scopes.Minimal("""{"a": 1, "b": 2, "c": {"d": 3}}"""));
+
+        Assert.True(JsonElement.DeepEquals(Scopes.Json(expected), result), result.GetRawText());
+    }
+
+    [Fact]
+    public void Evaluate_PartialReadInOneExpression_WholeReadInAnother_SeesEverything()
+    {
+        var template = Compile("\"${{ input.a + 1 }} ${{ Object.keys(input).length }}\"");
+
+        Assert.Equal("2 3", template.Evaluate(Scopes.Minimal("""{"a": 1, "b": 2, "c": 3}""")).GetString());
     }
 }
