@@ -15,16 +15,18 @@ mkdir -p "$DATA"
 
 AZURITE_PID=""
 HOST_PID=""
+stop() { # pid, seconds to wait after SIGTERM before SIGKILL
+  local pid="$1" tries=$(( $2 * 10 ))
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && (( tries-- > 0 )); do sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
 cleanup() {
   trap - INT TERM EXIT
-  if [[ -n "$HOST_PID" ]] && kill -0 "$HOST_PID" 2>/dev/null; then
-    kill -TERM "$HOST_PID" 2>/dev/null || true
-    wait "$HOST_PID" 2>/dev/null || true
-  fi
-  if [[ -n "$AZURITE_PID" ]] && kill -0 "$AZURITE_PID" 2>/dev/null; then
-    kill -TERM "$AZURITE_PID" 2>/dev/null || true
-    wait "$AZURITE_PID" 2>/dev/null || true
-  fi
+  stop "$HOST_PID" 30   # the host finishes in-flight work and releases its leases
+  stop "$AZURITE_PID" 5
 }
 trap cleanup INT TERM EXIT
 
@@ -55,7 +57,10 @@ fi
 CONN="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;"
 export Host__Storage__ConnectionString="${Host__Storage__ConnectionString:-$CONN}"
 
-echo "run-local: starting the host (Ctrl-C stops the host and Azurite)"
-dotnet run --project "$ROOT/src/Host" -c Release -- "$@" &
+echo "run-local: building and starting the host on http://127.0.0.1:7071 (Ctrl-C stops the host and Azurite)"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+dotnet build "$ROOT/src/Host/Host.csproj" -c Release -v quiet -nologo
+# The built assembly runs directly (not under 'dotnet run') so Ctrl-C and SIGTERM reach the host itself.
+dotnet "$ROOT/src/Host/bin/Release/net10.0/Serverless.Host.dll" "$@" &
 HOST_PID=$!
 wait "$HOST_PID"

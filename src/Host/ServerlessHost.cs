@@ -55,7 +55,9 @@ public static class ServerlessHost
         services.AddSingleton(sp => new DefinitionRegistry(sp.GetRequiredService<IDefinitionStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new PartitionTable(sp.GetRequiredService<IOptions<ServerlessHostOptions>>().Value.Partitions));
         services.AddSingleton<HostMetrics>();
-        services.TryAddSingleton<INodeExecutor, BuiltInActivities>();
+        services.AddWorkflowExecutors();
+        services.AddOptions<WorkflowExecutorOptions>().BindConfiguration("Executors");
+        services.AddWorkflowActivity<EchoActivity>(EchoActivity.Name);
         services.AddSingleton<NodeWorkRunner>();
         services.AddSingleton<InstanceRuntime>();
         services.AddSingleton<InstanceClient>();
