@@ -52,7 +52,14 @@ public static class ServerlessHost
         services.AddSingleton<InstanceStore>();
         services.AddSingleton<MessageSender>();
         services.AddSingleton<IDefinitionStore>(sp => new TableDefinitionStore(sp.GetRequiredService<TaskHubStorage>().Definitions));
-        services.AddSingleton(sp => new DefinitionRegistry(sp.GetRequiredService<IDefinitionStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ServerlessHostOptions>>().Value;
+            return new DefinitionRegistry(
+                sp.GetRequiredService<IDefinitionStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                planOptions: new Serverless.Engine.Decisions.PlanOptions { MaxValueBytes = o.MaxPayloadBytes, HostMaxConcurrency = o.MaxForeachConcurrency });
+        });
         services.AddSingleton(sp => new PartitionTable(sp.GetRequiredService<IOptions<ServerlessHostOptions>>().Value.Partitions));
         services.AddSingleton<HostMetrics>();
         services.AddWorkflowExecutors();

@@ -35,7 +35,10 @@ public sealed partial class ServerlessHostOptions
     /// <summary>Node work (http and activity attempts) running at once in this process. <value>Default 200.</value></summary>
     public int MaxConcurrentNodeWork { get; set; } = 200;
 
-    /// <summary>Largest instance input or event payload accepted through the API, in bytes; larger is answered 413. <value>Default 256 KiB.</value></summary>
+    /// <summary>What a foreach's <c>maxConcurrency: 0</c> means: bodies running at once per foreach (at least 100). <value>Default 100.</value></summary>
+    public int MaxForeachConcurrency { get; set; } = 100;
+
+    /// <summary>Largest instance input, event payload and node output, in bytes; a larger request is answered 413, a larger output fails its node with OutputTooLarge. <value>Default 256 KiB.</value></summary>
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
     /// <summary>Messages and event payloads larger than this go to blob storage with a reference. <value>Default 48 KiB.</value></summary>
@@ -98,6 +101,11 @@ public sealed partial class ServerlessHostOptions
         if (MaxConcurrentNodeWork < 1)
         {
             problems.Add("Host:MaxConcurrentNodeWork must be at least 1.");
+        }
+
+        if (MaxForeachConcurrency < 100)
+        {
+            problems.Add("Host:MaxForeachConcurrency must be at least 100.");
         }
 
         if (MaxPayloadBytes < 1024)

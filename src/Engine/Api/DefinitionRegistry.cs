@@ -30,17 +30,23 @@ public sealed class DefinitionRegistry
     private readonly IDefinitionStore _store;
     private readonly TimeProvider _time;
     private readonly DefinitionLimits _limits;
+    private readonly PlanOptions _planOptions;
     private readonly ConcurrentDictionary<(string Name, int Version), ResolvedWorkflow> _plans = new();
 
     /// <summary>Creates a registry over <paramref name="store"/>.</summary>
-    public DefinitionRegistry(IDefinitionStore store, TimeProvider time, DefinitionLimits? limits = null)
+    public DefinitionRegistry(IDefinitionStore store, TimeProvider time, DefinitionLimits? limits = null, PlanOptions? planOptions = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
         _store = store;
         _time = time;
         _limits = limits ?? DefinitionLimits.Default;
+        _planOptions = planOptions ?? PlanOptions.Default;
+        _planOptions.Validate();
     }
+
+    /// <summary>The host limits plans are compiled with.</summary>
+    public PlanOptions PlanOptions => _planOptions;
 
     /// <summary>The limits documents are checked against.</summary>
     public DefinitionLimits Limits => _limits;
@@ -98,7 +104,7 @@ public sealed class DefinitionRegistry
             var next = new StoredDefinition(routeName, (latest?.Version ?? 0) + 1, json, _time.GetUtcNow());
             if (await _store.TryAddAsync(next, cancellationToken))
             {
-                _plans.TryAdd((routeName, next.Version), new ResolvedWorkflow(next, WorkflowPlan.Compile(parsed.Definition, next.Version)));
+                _plans.TryAdd((routeName, next.Version), new ResolvedWorkflow(next, WorkflowPlan.Compile(parsed.Definition, next.Version, _planOptions)));
                 return new RegisterResult(null, routeName, next.Version, true);
             }
         }
@@ -137,7 +143,7 @@ public sealed class DefinitionRegistry
                 $"Stored definition '{name}' version {stored.Version} no longer validates: {string.Join("; ", parsed.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
         }
 
-        var resolved = new ResolvedWorkflow(stored, WorkflowPlan.Compile(parsed.Definition!, stored.Version));
+        var resolved = new ResolvedWorkflow(stored, WorkflowPlan.Compile(parsed.Definition!, stored.Version, _planOptions));
         return _plans.GetOrAdd((name, stored.Version), resolved);
     }
 

@@ -65,7 +65,8 @@ internal sealed class InstanceRuntime
     public int PartitionOf(string instanceId) => _sender.PartitionOf(instanceId);
 
     /// <summary>Background work (dispatches, node work, batches) still running for a partition.</summary>
-    public long InFlight(int partition) => Interlocked.Read(ref _inflight[partition]) + _runner.InFlight(partition);
+    public long InFlight(int partition)
+        => Interlocked.Read(ref _inflight[partition]) + _runner.InFlight(partition) + _actors.Values.Count(a => a.Partition == partition && a.IsBusy);
 
     public int CachedInstances => _actors.Count;
 
