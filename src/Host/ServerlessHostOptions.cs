@@ -26,6 +26,12 @@ public sealed partial class ServerlessHostOptions
     /// <summary>Longest pause between two polls of an empty control queue. <value>Default 100 ms.</value></summary>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Timers due within this window wait in the owning process's memory instead of as delayed queue messages (the state
+    /// row lists every outstanding timer, and the next owner of the partition re-arms them). <value>Default 60 s.</value>
+    /// </summary>
+    public TimeSpan InMemoryTimerWindow { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Deliveries after which a control message is poison: its instance fails and it moves to the poison queue. <value>Default 5.</value></summary>
     public int MaxDequeueCount { get; set; } = 5;
 
@@ -91,6 +97,11 @@ public sealed partial class ServerlessHostOptions
         if (MaxPollInterval <= TimeSpan.Zero)
         {
             problems.Add("Host:MaxPollInterval must be positive.");
+        }
+
+        if (InMemoryTimerWindow < TimeSpan.Zero || InMemoryTimerWindow > TimeSpan.FromDays(1))
+        {
+            problems.Add("Host:InMemoryTimerWindow must be from 0 to 1 day.");
         }
 
         if (MaxDequeueCount < 1)

@@ -747,13 +747,33 @@ internal sealed class InstanceRuntime
     private void StartTimer(int partition, string instanceId, StartTimer timer)
     {
         var fired = new TimerFired("timer:" + timer.TimerId, timer.TimerId);
-        if (timer.DueAt <= _time.GetUtcNow())
+        var remaining = timer.DueAt - _time.GetUtcNow();
+        if (remaining <= TimeSpan.Zero)
         {
             PostLocal(instanceId, fired);
             return;
         }
 
+        if (remaining <= _options.InMemoryTimerWindow)
+        {
+            // Near timers wait in memory: the state row lists every outstanding timer and whoever owns the partition
+            // next re-arms them, so a crash or a handover loses none.
+            _ = FireLaterAsync(instanceId, timer.DueAt, fired);
+            return;
+        }
+
         Track(partition, () => _sender.SendAsync(instanceId, fired, timer.DueAt, CancellationToken.None), "startTimer", instanceId);
+    }
+
+    private async Task FireLaterAsync(string instanceId, DateTimeOffset dueAt, TimerFired fired)
+    {
+        // Timers round to whole milliseconds; wait until the due time has really passed so a timer never fires early.
+        while (_time.GetUtcNow() is var now && now < dueAt)
+        {
+            await Task.Delay(dueAt - now + TimeSpan.FromMilliseconds(1), _time);
+        }
+
+        PostLocal(instanceId, fired);
     }
 
     private async Task StartChildAsync(InstanceActor parent, InstanceState parentState, StartChild start)

@@ -48,6 +48,33 @@ public sealed class WorkflowRunTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Retry_TimersAsDelayedQueueMessages_FireOnTimeNeverEarly()
+    {
+        var ct = Timeout();
+        await using var host = await InProcessHost.StartAsync(azurite.ConnectionString, "queuetimers", new Dictionary<string, string?>
+        {
+            ["Host:InMemoryTimerWindow"] = "00:00:00",
+        });
+        await host.Api.PutWorkflowAsync(Workflows.Retry, ct);
+        await host.Api.PutWorkflowAsync(Workflows.EventTimeout, ct);
+        var clock = Stopwatch.StartNew();
+
+        await host.Api.StartAsync("retry", "queued-retry", "null", ct);
+        await host.Api.StartAsync("event-timeout", "queued-timeout", "null", ct);
+        var retried = await host.Api.WaitForFinalAsync("queued-retry", ct);
+        var timedOut = await host.Api.WaitForFinalAsync("queued-timeout", ct);
+
+        Assert.Equal("ok", retried["output"]!.GetValue<string>());
+        Assert.Equal("Timeout", timedOut["output"]!["type"]!.GetValue<string>());
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"two 1 s retry timers took {clock.Elapsed}");
+        var nodes = await host.Client.GetFromJsonAsync<JsonObject>("/api/instances/queued-timeout/nodes", ct);
+        var e = nodes!["nodes"]![0]!;
+        var waited = DateTimeOffset.Parse(e["completedAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
+            - DateTimeOffset.Parse(e["startedAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(waited >= TimeSpan.FromSeconds(2), $"the 2 s event timeout fired after {waited}");
+    }
+
+    [Fact]
     public async Task Event_WithTimeout_DeliveredInTimeCompletesOtherwiseFailsWithTimeout()
     {
         var ct = Timeout();
