@@ -15,6 +15,46 @@ using Serverless.Host;
 // Standalone host benchmark: scenarios A-E of issue 4 against a private Azurite (disk persistence in a temp folder,
 // or in memory with --in-memory) or the storage account in SERVERLESS_BENCH_CONNECTION. Usage:
 //   dotnet run -c Release --project bench/Host.Bench [-- [--in-memory] [A B C D E]]
+if (args is ["latency"])
+{
+    var (proc, conn) = await StartAzuriteAsync(false);
+    var table = new Azure.Data.Tables.TableClient(conn, "lat");
+    await table.CreateIfNotExistsAsync();
+    var payload = new byte[6000];
+    var entity = new Azure.Data.Tables.TableEntity("p", "state") { ["S0"] = payload };
+    var etag = (await table.AddEntityAsync(entity)).Headers.ETag!.Value;
+    var queue = new Azure.Storage.Queues.QueueClient(conn, "lat");
+    await queue.CreateIfNotExistsAsync();
+    for (var round = 0; round < 2; round++)
+    {
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < 200; i++)
+        {
+            etag = (await table.UpdateEntityAsync(entity, etag, Azure.Data.Tables.TableUpdateMode.Replace)).Headers.ETag!.Value;
+        }
+
+        var replace = sw.Elapsed.TotalMilliseconds / 200;
+        sw.Restart();
+        for (var i = 0; i < 200; i++)
+        {
+            await table.AddEntityAsync(new Azure.Data.Tables.TableEntity("p", $"e{round}-{i}") { ["E"] = "{\"x\":1}" });
+        }
+
+        var insert = sw.Elapsed.TotalMilliseconds / 200;
+        sw.Restart();
+        for (var i = 0; i < 200; i++)
+        {
+            await queue.SendMessageAsync("{\"x\":1}");
+        }
+
+        var send = sw.Elapsed.TotalMilliseconds / 200;
+        Console.WriteLine($"replace 6 KB: {replace:F2} ms, insert tiny: {insert:F2} ms, queue send: {send:F2} ms");
+    }
+
+    proc.Kill(entireProcessTree: true);
+    return 0;
+}
+
 if (args is ["decide"])
 {
     var json = Chain("bench-x", 100);
