@@ -17,13 +17,6 @@ namespace Serverless.Host.Runtime;
 /// commands out: node work in-process, timers as delayed queue messages, children as new rows. A crash after a save
 /// re-issues the outbox when the next owner recovers the partition; a re-delivered event is a no-op for the decider.
 /// </summary>
-internal enum DeliveryResult
-{
-    Delivered,
-    NotFound,
-    Final,
-}
-
 internal sealed class InstanceRuntime
 {
     private readonly ConcurrentDictionary<string, InstanceActor> _actors = new(StringComparer.Ordinal);
@@ -559,33 +552,47 @@ internal sealed class InstanceRuntime
             InstanceRecord snapshot;
             long version;
             List<(long, InboxItem?, Action?)> ready;
+            var done = false;
             lock (actor.Gate)
             {
                 if (actor.Version == actor.SavedVersion || actor.Current is null)
                 {
                     actor.Saving = false;
                     ready = TakeSaved(actor);
-                    Release(ready);
-                    return;
+                    done = true;
+                    snapshot = null!;
+                    version = 0;
                 }
-
-                snapshot = actor.Current with { ETag = actor.ETag, StateBlob = actor.StateBlob };
-                version = actor.Version;
+                else
+                {
+                    ready = [];
+                    snapshot = actor.Current with { ETag = actor.ETag, StateBlob = actor.StateBlob };
+                    version = actor.Version;
+                }
             }
 
-            try
+            if (done)
             {
-                var saved = await _store.SaveAsync(snapshot, CancellationToken.None);
-                _metrics.Saved();
+                // Effects run outside the lock: they post to other instances (parents, children).
+                Release(ready);
+                InstanceRecord? current;
                 lock (actor.Gate)
                 {
-                    actor.ETag = saved.ETag;
-                    actor.StateBlob = saved.StateBlob;
-                    actor.SavedVersion = version;
-                    ready = TakeSaved(actor);
+                    current = actor.Current;
                 }
 
-                Release(ready);
+                if (current is { IsActive: false })
+                {
+                    Retire(actor);
+                }
+
+                return;
+            }
+
+            InstanceRecord saved;
+            try
+            {
+                saved = await _store.SaveAsync(snapshot, CancellationToken.None);
             }
             catch (Exception ex)
             {
@@ -617,6 +624,17 @@ internal sealed class InstanceRuntime
                 await RecoverInstanceAsync(actor.InstanceId, CancellationToken.None);
                 return;
             }
+
+            _metrics.Saved();
+            lock (actor.Gate)
+            {
+                actor.ETag = saved.ETag;
+                actor.StateBlob = saved.StateBlob;
+                actor.SavedVersion = version;
+                ready = TakeSaved(actor);
+            }
+
+            Release(ready);
         }
     }
 
@@ -919,4 +937,15 @@ internal sealed class InstanceRuntime
             Retire(actor);
         }
     }
+}
+
+/// <summary>What became of a checked delivery.</summary>
+internal enum DeliveryResult
+{
+    /// <summary>Applied and saved, or on the control queue.</summary>
+    Delivered,
+    /// <summary>The instance does not exist.</summary>
+    NotFound,
+    /// <summary>The instance is final.</summary>
+    Final,
 }
