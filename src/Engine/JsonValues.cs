@@ -52,16 +52,30 @@ internal static class JsonValues
             _ => Encoding.UTF8.GetByteCount(value.GetRawText()),
         };
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? writer;
+
+    /// <summary>Writes a value with a reused per-thread buffer and parses it once into an element that owns its memory.</summary>
     public static JsonElement Write(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Not reentrant: callers never write a value from inside another value's write.
+        var output = buffer ??= new ArrayBufferWriter<byte>(1024);
+        output.ResetWrittenCount();
+        var json = writer ??= new Utf8JsonWriter(output);
+        json.Reset(output);
+        write(json);
+        json.Flush();
+        var reader = new Utf8JsonReader(output.WrittenSpan);
+        var value = JsonElement.ParseValue(ref reader);
+        if (output.Capacity > 64 * 1024)
         {
-            write(writer);
+            buffer = null;
         }
 
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
+        return value;
     }
 
     private static void WriteValue(Utf8JsonWriter writer, JsonElement? value)

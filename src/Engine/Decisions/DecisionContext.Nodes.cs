@@ -140,17 +140,10 @@ internal sealed partial class DecisionContext
         nodes[path] = state with { TimerId = NewTimer(due, path, TimerPurpose.Wait) };
     }
 
+    /// <summary>True when the timestamp names its offset (Z or ±hh:mm); without one it would be read in the host's local zone.</summary>
     private static bool HasOffset(string timestamp)
-    {
-        var t = timestamp.AsSpan().Trim();
-        if (t.EndsWith("Z") || t.EndsWith("z"))
-        {
-            return true;
-        }
-
-        var timePart = t.IndexOf('T') is var i and >= 0 ? t[i..] : t;
-        return timePart.LastIndexOfAny('+', '-') > 0;
-    }
+        => DateTime.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
+           && parsed.Kind != DateTimeKind.Unspecified;
 
     private static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "...";
 
@@ -192,15 +185,23 @@ internal sealed partial class DecisionContext
 
     private void Raise(EventRaised raised)
     {
-        if (seenEvents.Contains(raised.Id) || QueuedEventCount() >= plan.Options.MaxQueuedEvents)
+        if (seenEvents.Contains(raised.Id))
+        {
+            return;
+        }
+
+        var name = raised.Name.ToLowerInvariant();
+        var waiting = status == InstanceStatus.Running && waiters.TryGetValue(name, out var found) && !found.IsEmpty ? found : null;
+
+        // The bound is on queued events: one a node is waiting for is never refused.
+        if (waiting is null && QueuedEventCount() >= plan.Options.MaxQueuedEvents)
         {
             return;
         }
 
         changed = true;
         seenEvents = seenEvents.Add(raised.Id);
-        var name = raised.Name.ToLowerInvariant();
-        if (status == InstanceStatus.Running && waiters.TryGetValue(name, out var queue) && !queue.IsEmpty)
+        if (waiting is { } queue)
         {
             var path = queue.Peek();
             queue = queue.Dequeue();

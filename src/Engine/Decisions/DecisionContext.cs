@@ -67,7 +67,7 @@ internal sealed partial class DecisionContext
     {
         if (!changed)
         {
-            return new Decision(original, [.. commands]);
+            return new Decision(original, Commands());
         }
 
         var state = original with
@@ -88,8 +88,11 @@ internal sealed partial class DecisionContext
             SeenEvents = seenEvents,
             Deferred = deferred,
         };
-        return new Decision(state, [.. commands]);
+        return new Decision(state, Commands());
     }
+
+    private ImmutableArray<WorkflowCommand> Commands()
+        => commands.Count == 0 ? ImmutableArray<WorkflowCommand>.Empty : ImmutableArray.CreateRange(commands);
 
     public void Apply(WorkflowEvent @event)
     {
@@ -113,7 +116,8 @@ internal sealed partial class DecisionContext
                     case TerminateRequested t:
                         Terminate(t.Reason);
                         return;
-                    case SuspendRequested or RerunRequested or InstanceStarted when startedAt is not null:
+                    case SuspendRequested or RerunRequested:
+                    case InstanceStarted when startedAt is not null:
                         return;
                     default:
                         Defer(@event);

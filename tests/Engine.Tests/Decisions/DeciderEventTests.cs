@@ -275,4 +275,55 @@ public sealed class DeciderEventTests
         Assert.Empty(third.Commands);
         Assert.Equal(2, state.EventQueues["other"].Count());
     }
+
+    [Fact]
+    public void Event_QueueFullOfOtherNames_WaitingNodeStillReceivesEvent()
+    {
+        var plan = Plan("""{ "name": "wf", "nodes": { "ev": { "type": "event", "event": "go" } } }""", new PlanOptions { MaxQueuedEvents = 1 });
+        var state = Decider.Decide(plan, Decider.Create(plan, "i1", EmptyInput, T0), new InstanceStarted("e0"), T0).State;
+        state = Decider.Decide(plan, state, new EventRaised("e1", "other", Json("1")), T0).State;
+        Assert.Single(state.EventQueues["other"]);
+
+        var delivered = Decider.Decide(plan, state, new EventRaised("e2", "go", Json("2")), At(1));
+
+        Assert.Equal(NodeStatus.Succeeded, delivered.State.Nodes["ev"].Status);
+        var complete = Assert.IsType<CompleteInstance>(Assert.Single(delivered.Commands));
+        AssertJson("""{"ev": 2}""", complete.Output);
+    }
+
+    [Fact]
+    public void Event_WaiterInCancelledForeachItem_RemovedAndLaterEventQueued()
+    {
+        var host = Host();
+        var id = host.Run("""
+            {
+              "name": "wf",
+              "nodes": {
+                "each": {
+                  "type": "foreach",
+                  "items": "${{ [0, 1] }}",
+                  "body": {
+                    "nodes": {
+                      "ev": { "type": "event", "event": "go", "if": "${{ index === 0 }}" },
+                      "stop": { "type": "fail", "error": "Stop", "if": "${{ index === 1 }}", "runAfter": { "pause": ["succeeded"] } },
+                      "pause": { "type": "wait", "duration": "PT1M" }
+                    }
+                  }
+                },
+                "handled": { "type": "set", "value": 1, "runAfter": { "each": ["failed"] } },
+                "later": { "type": "wait", "duration": "PT1H" }
+              }
+            }
+            """, run: false);
+        host.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(NodeStatus.Cancelled, host.StatusOf(id, "each[0].ev"));
+        Assert.Empty(host.State(id).Waiters);
+
+        host.RaiseEvent(id, "go", Json("1"));
+        host.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Single(host.State(id).EventQueues["go"]);
+        Assert.Equal(NodeStatus.Cancelled, host.StatusOf(id, "each[0].ev"));
+        Assert.Null(host.Node(id, "each[0].ev").Output);
+    }
 }

@@ -372,4 +372,68 @@ public sealed class DeciderForeachTests
         host.AssertCompleted(id, """{"report": [{"index": 0, "error": {"type": "ActivityError", "message": "nope"}}]}""");
         Assert.Equal(JsonValueKind.Array, host.Node(id, "each").Error!.Details!.Value.ValueKind);
     }
+
+    [Fact]
+    public void Foreach_UnhandledFailureInBody_EndsOnlyThatIterationWithinTolerance()
+    {
+        var host = Host();
+        var calls = new Calls();
+        host.Handle("slow", calls.Record(c => Ok("\"done\"", seconds: 10)));
+        var id = host.Run("""
+            {
+              "name": "wf",
+              "nodes": {
+                "each": {
+                  "type": "foreach",
+                  "items": "${{ [0, 1] }}",
+                  "toleratedFailures": 1,
+                  "body": {
+                    "nodes": {
+                      "slow": { "type": "activity", "activity": "slow", "timeout": "PT1M" },
+                      "bad": { "type": "fail", "error": "Bad", "if": "${{ index === 0 }}" },
+                      "after": { "type": "set", "value": 1, "runAfter": ["slow"] }
+                    },
+                    "output": "${{ nodes.slow.output }}"
+                  }
+                }
+              }
+            }
+            """);
+
+        host.AssertCompleted(id, """{"each": [null, "done"]}""");
+        Assert.Equal(NodeStatus.Failed, host.StatusOf(id, "each[0]"));
+        Assert.Equal(new WorkflowError("Bad", "Node 'each[0].bad' failed."), host.Node(id, "each[0]").Error);
+        Assert.Equal(NodeStatus.Cancelled, host.StatusOf(id, "each[0].slow"));
+        Assert.Equal(NodeStatus.Cancelled, host.StatusOf(id, "each[0].after"));
+        Assert.Equal(NodeStatus.Succeeded, host.StatusOf(id, "each[1].slow"));
+        Assert.Equal(NodeStatus.Skipped, host.StatusOf(id, "each[1].bad"));
+        Assert.Equal(2, calls.All.Count);
+        Assert.Equal(At(10), host.State(id).CompletedAt);
+        Assert.Equal(2, host.CommandsOf<CancelTimer>(id).Count);
+    }
+
+    [Fact]
+    public void Foreach_BeyondTolerance_TerminatesChildrenOfCancelledItems()
+    {
+        var host = Host();
+        host.Register("""{ "name": "child", "nodes": { "stop": { "type": "fail", "error": "Bad", "if": "${{ input === 0 }}" }, "sleep": { "type": "wait", "duration": "PT1H" } } }""");
+        var id = host.Run("""
+            {
+              "name": "wf",
+              "nodes": {
+                "each": {
+                  "type": "foreach",
+                  "items": "${{ [0, 1] }}",
+                  "body": { "nodes": { "call": { "type": "workflow", "workflow": "child", "input": "${{ item }}" } } }
+                }
+              }
+            }
+            """);
+
+        host.AssertFailed(id, ErrorTypes.ItemsFailed);
+        var terminate = Assert.Single(host.CommandsOf<TerminateChild>(id));
+        Assert.Equal($"{id}:each[1].call:0:1", terminate.ChildInstanceId);
+        Assert.Equal(InstanceStatus.Terminated, host.State(terminate.ChildInstanceId).Status);
+        Assert.Equal(T0, host.State(terminate.ChildInstanceId).CompletedAt);
+    }
 }

@@ -200,4 +200,46 @@ public sealed class DeciderInlineNodeTests
 
         host.AssertFailed(id, ErrorTypes.ExpressionError);
     }
+
+    [Fact]
+    public void Switch_Skipped_CaseFollowersSkippedAndSkippedFollowersRun()
+    {
+        var host = Host();
+        var id = host.Run("""
+            {
+              "name": "wf",
+              "nodes": {
+                "route": { "type": "switch", "if": "${{ false }}", "cases": { "yes": "${{ true }}" }, "default": "no" },
+                "onYes": { "type": "set", "value": 1, "runAfter": { "route": ["yes"] } },
+                "onAny": { "type": "set", "value": 2, "runAfter": ["route"] },
+                "onSkip": { "type": "set", "value": "${{ nodes.route.output }}", "runAfter": { "route": ["skipped"] } }
+              }
+            }
+            """);
+
+        Assert.Equal(NodeStatus.Skipped, host.StatusOf(id, "route"));
+        Assert.Null(host.Node(id, "route").Outcome);
+        Assert.Equal(NodeStatus.Skipped, host.StatusOf(id, "onYes"));
+        Assert.Equal(NodeStatus.Skipped, host.StatusOf(id, "onAny"));
+        host.AssertCompleted(id, """{"onSkip": null}""");
+    }
+
+    [Fact]
+    public void Switch_Failed_CaseFollowersSkippedFailedFollowersRun()
+    {
+        var host = Host();
+        var id = host.Run("""
+            {
+              "name": "wf",
+              "nodes": {
+                "route": { "type": "switch", "cases": { "yes": "${{ false }}" } },
+                "onYes": { "type": "set", "value": 1, "runAfter": { "route": ["yes", "skipped"] } },
+                "onFail": { "type": "set", "value": 2, "runAfter": { "route": ["yes", "failed"] } }
+              }
+            }
+            """);
+
+        Assert.Equal(NodeStatus.Skipped, host.StatusOf(id, "onYes"));
+        host.AssertCompleted(id, """{"onFail": 2}""");
+    }
 }

@@ -218,4 +218,34 @@ public sealed class DeciderLifecycleTests
         Assert.Equal(NodeStatus.Running, resumed.Nodes["ev2"].Status);
         Assert.Empty(resumed.EventQueues);
     }
+
+    [Fact]
+    public void Suspend_BeforeStart_StartDeferredUntilResume()
+    {
+        var plan = Plan("""{ "name": "wf", "nodes": { "a": { "type": "set", "value": 1 } } }""");
+        var state = Decider.Create(plan, "i1", EmptyInput, T0);
+        state = Decider.Decide(plan, state, new SuspendRequested("e1", null), T0).State;
+
+        var started = Decider.Decide(plan, state, new InstanceStarted("e2"), At(1));
+        Assert.Equal(InstanceStatus.Suspended, started.State.Status);
+        Assert.Empty(started.Commands);
+
+        var resumed = Decider.Decide(plan, started.State, new ResumeRequested("e3", null), At(2));
+        Assert.Equal(InstanceStatus.Completed, resumed.State.Status);
+        Assert.IsType<CompleteInstance>(Assert.Single(resumed.Commands));
+    }
+
+    [Fact]
+    public void Suspend_TwiceBeforeStart_OneResumeResumes()
+    {
+        var plan = Plan("""{ "name": "wf", "nodes": { "a": { "type": "set", "value": 1 } } }""");
+        var state = Decider.Create(plan, "i1", EmptyInput, T0);
+        state = Decider.Decide(plan, state, new SuspendRequested("e1", null), T0).State;
+        state = Decider.Decide(plan, state, new SuspendRequested("e2", null), T0).State;
+        state = Decider.Decide(plan, state, new InstanceStarted("e3"), T0).State;
+
+        var resumed = Decider.Decide(plan, state, new ResumeRequested("e4", null), At(1));
+
+        Assert.Equal(InstanceStatus.Completed, resumed.State.Status);
+    }
 }

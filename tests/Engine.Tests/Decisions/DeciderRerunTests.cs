@@ -344,4 +344,31 @@ public sealed class DeciderRerunTests
         Assert.Same(state, decision.State);
         Assert.Empty(decision.Commands);
     }
+
+    [Fact]
+    public void Rerun_LateResultOfPreviousEpoch_Ignored()
+    {
+        var host = Host();
+        var calls = new Calls();
+        host.Handle("slow", calls.Record(_ => Ok($"\"call {calls.Count("slow")}\"", seconds: 60)));
+        host.Handle("bad", calls.Record(_ => calls.Count("bad") == 1 ? Err("ActivityError", seconds: 1) : Ok("\"bad\"")));
+        var id = host.Run("""
+            {
+              "name": "wf",
+              "nodes": {
+                "slow": { "type": "activity", "activity": "slow" },
+                "bad": { "type": "activity", "activity": "bad" }
+              }
+            }
+            """, run: false);
+        host.Advance(TimeSpan.FromSeconds(2));
+        host.AssertFailed(id, "ActivityError");
+
+        host.Rerun(id);
+        host.RunUntilIdle();
+
+        Assert.Contains(host.History(id), h => h.Event is NodeSucceeded s && s.Key == $"{id}:slow:0:1" && h.At == At(60));
+        host.AssertCompleted(id, """{"slow": "call 2", "bad": "bad"}""");
+        Assert.Equal(At(62), host.Node(id, "slow").CompletedAt);
+    }
 }

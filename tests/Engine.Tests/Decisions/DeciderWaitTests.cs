@@ -97,6 +97,9 @@ public sealed class DeciderWaitTests
 
     [Theory]
     [InlineData("\"2026-01-01T10:00:00\"")]
+    [InlineData("\"2026-01-02\"")]
+    [InlineData("\"2026-01-01 10:00:00\"")]
+    [InlineData("\"2026-01-01T10:00:00.123\"")]
     [InlineData("\"next tuesday\"")]
     [InlineData("42")]
     [InlineData("null")]
