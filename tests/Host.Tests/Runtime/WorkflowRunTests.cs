@@ -121,6 +121,33 @@ public sealed class WorkflowRunTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ChildWorkflow_CompletesAndReportsToParent_UnknownChildFailsWithWorkflowNotFound()
+    {
+        var ct = Timeout();
+        var host = await azurite.SharedHostAsync();
+        await host.Api.PutWorkflowAsync(Workflows.Seq, ct);
+        await host.Api.PutWorkflowAsync("""
+            {"name":"parent","nodes":{"child":{"type":"workflow","workflow":"seq","input":{"v":"${{ input }}"}}},"output":"${{ nodes.child.output }}"}
+            """, ct);
+        await host.Api.PutWorkflowAsync("""
+            {"name":"orphan","nodes":{"child":{"type":"workflow","workflow":"not-registered"}}}
+            """, ct);
+
+        await host.Api.StartAsync("parent", "parent-1", "5", ct);
+        await host.Api.StartAsync("orphan", "orphan-1", "null", ct);
+        var parent = await host.Api.WaitForFinalAsync("parent-1", ct);
+        var orphan = await host.Api.WaitForFinalAsync("orphan-1", ct);
+
+        Assert.Equal("Completed", parent["runtimeStatus"]!.GetValue<string>());
+        Assert.Equal(5, parent["output"]!["v"]!.GetValue<int>());
+        var children = await host.Client.GetFromJsonAsync<JsonArray>($"{WorkflowApi.Instances}?instanceIdPrefix=parent-1:", ct);
+        var child = Assert.Single(children!);
+        Assert.Equal("Completed", child!["runtimeStatus"]!.GetValue<string>());
+        Assert.Equal("Failed", orphan["runtimeStatus"]!.GetValue<string>());
+        Assert.Equal("WorkflowNotFound", orphan["output"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Terminate_RunningInstance_EndsTerminatedWithReason()
     {
         var ct = Timeout();
