@@ -525,17 +525,20 @@ internal sealed class InstanceRuntime
         }
 
         Interlocked.Increment(ref _inflight[actor.Partition]);
-        _ = Task.Run(async () =>
+        _ = SaveInBackgroundAsync(actor);
+    }
+
+    private async Task SaveInBackgroundAsync(InstanceActor actor)
+    {
+        try
         {
-            try
-            {
-                await SaveLoopAsync(actor);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inflight[actor.Partition]);
-            }
-        });
+            // Runs inline up to the storage call, then the actor goes on applying events while the save is in flight.
+            await SaveLoopAsync(actor);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inflight[actor.Partition]);
+        }
     }
 
     private static List<(long, InboxItem?, Action?)> TakeSaved(InstanceActor actor)

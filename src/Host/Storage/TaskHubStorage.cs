@@ -71,6 +71,9 @@ internal sealed class TaskHubStorage
         options.Retry.Delay = TimeSpan.FromMilliseconds(100);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        // The host logs and measures storage itself; the SDK's per-request logging and tracing cost time on every step.
+        options.Diagnostics.IsLoggingEnabled = false;
+        options.Diagnostics.IsDistributedTracingEnabled = false;
         return options;
     }
 }
