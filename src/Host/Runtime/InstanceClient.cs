@@ -54,12 +54,25 @@ internal sealed class InstanceClient(
         return null;
     }
 
-    /// <summary>Reads an instance (null: unknown).</summary>
-    public Task<InstanceRecord?> GetAsync(string instanceId, CancellationToken cancellationToken) => store.GetAsync(instanceId, cancellationToken);
+    /// <summary>Reads an instance (null: unknown, including ids no instance can have).</summary>
+    public Task<InstanceRecord?> GetAsync(string instanceId, CancellationToken cancellationToken)
+        => IsPossibleId(instanceId) ? store.GetAsync(instanceId, cancellationToken) : Task.FromResult<InstanceRecord?>(null);
+
+    /// <summary>
+    /// False for ids no instance can have (storage keys refuse '/', '\', '#', '?' and control characters), so such
+    /// requests answer 404 instead of reaching storage. Child ids are longer than client ids, hence the wider bound.
+    /// </summary>
+    private static bool IsPossibleId(string instanceId)
+        => !string.IsNullOrEmpty(instanceId) && instanceId.Length <= 1024 && !instanceId.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 
     /// <summary>Raises an event, terminates, suspends or resumes: 404 unknown, 410 final.</summary>
     public async Task<ApiError?> SendAsync(string instanceId, WorkflowEvent @event, CancellationToken cancellationToken)
     {
+        if (!IsPossibleId(instanceId))
+        {
+            return ApiError.NotFound($"Instance '{ApiValidation.Shorten(instanceId)}' does not exist.");
+        }
+
         return await runtime.DeliverCheckedAsync(instanceId, @event, null, cancellationToken) switch
         {
             DeliveryResult.NotFound => ApiError.NotFound($"Instance '{instanceId}' does not exist."),
@@ -71,7 +84,7 @@ internal sealed class InstanceClient(
     /// <summary>Reruns a Failed instance: 404 unknown, 409 not Failed.</summary>
     public async Task<ApiError?> RerunAsync(string instanceId, CancellationToken cancellationToken)
     {
-        var record = await store.GetAsync(instanceId, cancellationToken);
+        var record = await GetAsync(instanceId, cancellationToken);
         if (record is null)
         {
             return ApiError.NotFound($"Instance '{instanceId}' does not exist.");
@@ -89,7 +102,7 @@ internal sealed class InstanceClient(
     /// <summary>Purges a final instance: 404 unknown, 409 not final.</summary>
     public async Task<ApiError?> PurgeAsync(string instanceId, CancellationToken cancellationToken)
     {
-        var record = await store.GetAsync(instanceId, cancellationToken);
+        var record = await GetAsync(instanceId, cancellationToken);
         if (record is null)
         {
             return ApiError.NotFound($"Instance '{instanceId}' does not exist.");

@@ -243,6 +243,18 @@ internal sealed class PartitionManager : BackgroundService
             {
                 live++;
             }
+            else if (row.GetDateTimeOffset("Seen") is { } old && old < now - TimeSpan.FromMinutes(10))
+            {
+                // A process that died long ago: forget it (any process may clean up; a lost race is harmless).
+                try
+                {
+                    await _storage.Hosts.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+                }
+                catch (RequestFailedException)
+                {
+                    // Someone else deleted or refreshed it.
+                }
+            }
         }
 
         return Math.Max(1, live);

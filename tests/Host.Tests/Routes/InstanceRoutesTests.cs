@@ -146,6 +146,9 @@ public sealed class InstanceRoutesTests(AzuriteFixture azurite)
         Assert.Equal(404, await host.Api.PostAsync($"{Instances}/nobody/suspend?reason=x", null, ct));
         Assert.Equal(404, await host.Api.PostAsync($"{Instances}/nobody/resume?reason=x", null, ct));
         Assert.Equal(404, await host.Api.PostAsync("/api/instances/nobody/rerun", null, ct));
+        using var impossible = await host.Client.GetAsync($"{Instances}/back%5Cslash", ct);
+        Assert.Equal(HttpStatusCode.NotFound, impossible.StatusCode);
+        Assert.Equal(404, await host.Api.PostAsync($"{Instances}/back%5Cslash/raiseEvent/go", "{}", ct));
     }
 
     [Fact]
