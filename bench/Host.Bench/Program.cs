@@ -55,32 +55,6 @@ if (args is ["latency"])
     return 0;
 }
 
-if (args is ["decide"])
-{
-    var json = Chain("bench-x", 100);
-    var plan = Serverless.Engine.Decisions.WorkflowPlan.Compile(Serverless.Engine.Definitions.DefinitionParser.Parse(json).Definition!, 1);
-    for (var round = 0; round < 3; round++)
-    {
-        var sw = Stopwatch.StartNew();
-        var st = Serverless.Engine.Decisions.Decider.Create(plan, "x" + round, System.Text.Json.JsonDocument.Parse("1").RootElement, DateTimeOffset.UtcNow);
-        var d = Serverless.Engine.Decisions.Decider.Decide(plan, st, new Serverless.Engine.Decisions.InstanceStarted("s"), DateTimeOffset.UtcNow);
-        var steps = 0;
-        long ser = 0;
-        while (d.Commands.OfType<Serverless.Engine.Decisions.RunNode>().FirstOrDefault() is { } run)
-        {
-            d = Serverless.Engine.Decisions.Decider.Decide(plan, d.State, new Serverless.Engine.Decisions.NodeSucceeded("k" + steps, run.Key, run.Input), DateTimeOffset.UtcNow);
-            var t0 = Stopwatch.GetTimestamp();
-            ser += Serverless.Engine.Decisions.StateSerializer.Serialize(d.State).Length;
-            ser += 0 * (Stopwatch.GetTimestamp() - t0);
-            steps++;
-        }
-
-        Console.WriteLine($"round {round}: {steps} steps in {sw.Elapsed.TotalMilliseconds:F1} ms ({d.State.Status}), serialized {ser} bytes total");
-    }
-
-    return 0;
-}
-
 var inMemory = args.Contains("--in-memory");
 args = [.. args.Where(a => a != "--in-memory")];
 var scenarios = args.Length == 0 ? ["A", "B", "C", "D", "E"] : args.Select(a => a.ToUpperInvariant()).ToArray();
