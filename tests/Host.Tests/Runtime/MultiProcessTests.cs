@@ -70,8 +70,24 @@ public sealed class MultiProcessTests(AzuriteFixture azurite, ITestOutputHelper 
                 ct,
                 "both hosts to own two partitions");
             await a.Api.PutWorkflowAsync(Workflows.ThreeEchoes, ct);
+            await b.Api.PutWorkflowAsync(Workflows.Waiter, ct);
             var ids = Enumerable.Range(0, 40).Select(i => $"pair-{i:D2}").ToList();
+            var waiters = Enumerable.Range(0, 10).Select(i => $"pair-waiter-{i}").ToList();
             await Task.WhenAll(ids.Select((id, i) => (i % 2 == 0 ? a : b).Api.StartAsync("three", id, $$"""{"n":{{i}}}""", ct)));
+            await Task.WhenAll(waiters.Select(id => a.Api.StartAsync("waiter", id, "null", ct)));
+
+            // Events raised through both processes: the one that does not own the instance sends them by queue.
+            for (var i = 0; i < waiters.Count; i++)
+            {
+                await (i % 2 == 0 ? a : b).Api.WaitForStatusAsync(waiters[i], s => s == "Running", ct);
+                Assert.Equal(202, await (i % 2 == 0 ? a : b).Api.PostAsync($"{WorkflowApi.Instances}/{waiters[i]}/raiseEvent/go", $"{i}", ct));
+            }
+
+            for (var i = 0; i < waiters.Count; i++)
+            {
+                var final = await b.Api.WaitForFinalAsync(waiters[i], ct);
+                Assert.Equal(i, final["output"]!.GetValue<int>());
+            }
 
             for (var i = 0; i < ids.Count; i++)
             {
@@ -85,8 +101,8 @@ public sealed class MultiProcessTests(AzuriteFixture azurite, ITestOutputHelper 
             output.WriteLine($"a: {ca.ToJsonString()}\nb: {cb.ToJsonString()}");
             Assert.True(ca["nodesExecuted"]!.GetValue<long>() > 0 && cb["nodesExecuted"]!.GetValue<long>() > 0, "both hosts ran node work");
             Assert.Equal(40 * 3, ca["nodesExecuted"]!.GetValue<long>() + cb["nodesExecuted"]!.GetValue<long>());
-            // Start + three node results per instance: every transition applied once, none twice.
-            Assert.Equal(40 * 4, ca["eventsApplied"]!.GetValue<long>() + cb["eventsApplied"]!.GetValue<long>());
+            // Start + three node results per instance, start + one event per waiter: every transition applied once, none twice.
+            Assert.Equal((40 * 4) + (10 * 2), ca["eventsApplied"]!.GetValue<long>() + cb["eventsApplied"]!.GetValue<long>());
         }
         catch
         {
