@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using Serverless.Engine.Api;
+using Serverless.Engine.Execution;
+using Serverless.Engine.Storage;
+using Serverless.Host.Routes;
+using Serverless.Host.Runtime;
+using Serverless.Host.Storage;
+using Serverless.Host.Telemetry;
+
+namespace Serverless.Host;
+
+/// <summary>Builds the standalone host: <c>CreateBuilder</c>, register activities, <c>Build</c>, <c>RunAsync</c>.</summary>
+public static class ServerlessHost
+{
+    /// <summary>
+    /// A web application builder with the host's services, reading options from the <c>Host</c> section. Kestrel binds
+    /// <c>http://127.0.0.1:7071</c> unless <c>--urls</c>, <c>ASPNETCORE_URLS</c> or <c>Urls</c> say otherwise.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (string.IsNullOrEmpty(builder.Configuration["Urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:7071");
+        }
+
+        builder.Services.AddServerlessHost();
+        return builder;
+    }
+
+    /// <summary>Registers the host's services.</summary>
+    public static IServiceCollection AddServerlessHost(this IServiceCollection services)
+    {
+        services.AddOptions<ServerlessHostOptions>()
+            .BindConfiguration(ServerlessHostOptions.Section)
+            .Validate(o => o.Validate().Count == 0, "Invalid Host options")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerlessHostOptions>, OptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageRequestCounter>();
+        services.AddSingleton<TaskHubStorage>();
+        services.AddSingleton<InstanceStore>();
+        services.AddSingleton<MessageSender>();
+        services.AddSingleton<IDefinitionStore>(sp => new TableDefinitionStore(sp.GetRequiredService<TaskHubStorage>().Definitions));
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ServerlessHostOptions>>().Value;
+            return new DefinitionRegistry(
+                sp.GetRequiredService<IDefinitionStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                planOptions: new Serverless.Engine.Decisions.PlanOptions { MaxValueBytes = o.MaxPayloadBytes, HostMaxConcurrency = o.MaxForeachConcurrency });
+        });
+        services.AddSingleton(sp => new PartitionTable(sp.GetRequiredService<IOptions<ServerlessHostOptions>>().Value.Partitions));
+        services.AddSingleton<HostMetrics>();
+        services.AddWorkflowExecutors();
+        services.AddOptions<WorkflowExecutorOptions>().BindConfiguration("Executors");
+        services.AddWorkflowActivity<EchoActivity>(EchoActivity.Name);
+        services.AddSingleton<NodeWorkRunner>();
+        services.AddSingleton<InstanceRuntime>();
+        services.AddSingleton<InstanceClient>();
+        services.AddSingleton<PartitionManager>();
+        services.AddHostedService(sp => sp.GetRequiredService<PartitionManager>());
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(HostMetrics.MeterName)
+            .AddPrometheusExporter());
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
+        return services;
+    }
+
+    /// <summary>Builds the application and maps every route.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.Host.Requests");
+            if (exception is not null)
+            {
+                Log.RequestFailed(logger, context.Request.Method, context.Request.Path, exception);
+            }
+
+            var error = exception is BadHttpRequestException { StatusCode: 413 }
+                ? ApiError.TooLarge(4 * 1024 * 1024)
+                : new ApiError(500, ApiErrorTypes.InternalError, $"The host failed to serve this request ({exception?.GetType().Name}); see its log.");
+            await HttpJson.Error(error).ExecuteAsync(context);
+        }));
+        app.Use(RequireApiKeyAsync);
+        app.MapGet("/healthz", Health);
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapWorkflowApi();
+        app.MapFallback((HttpContext context) => HttpJson.Error(ApiError.NotFound($"No route {context.Request.Method} {context.Request.Path}.")));
+        return app;
+    }
+
+    private static IResult Health(PartitionManager manager, PartitionTable partitions, HostMetrics metrics, StorageRequestCounter requests, InstanceRuntime runtime, NodeWorkRunner runner)
+    {
+        var ready = manager.Ready.Task.IsCompletedSuccessfully;
+        return HttpJson.Json(ready ? 200 : 503, new JsonObject
+        {
+            ["status"] = ready ? "healthy" : "starting",
+            ["hostId"] = manager.HostId,
+            ["partitions"] = new JsonArray([.. partitions.Owned().Select(p => (JsonNode)p)]),
+            ["cachedInstances"] = runtime.CachedInstances,
+            ["nodeWorkInFlight"] = runner.TotalInFlight,
+            ["counters"] = new JsonObject
+            {
+                ["eventsApplied"] = metrics.EventsApplied,
+                ["nodesExecuted"] = metrics.NodesExecuted,
+                ["saves"] = metrics.Saves,
+                ["poisonMessages"] = metrics.PoisonMessages,
+                ["storageRequests"] = requests.Total,
+                ["tableRequests"] = requests.Tables,
+                ["queueRequests"] = requests.Queues,
+                ["blobRequests"] = requests.Blobs,
+            },
+        });
+    }
+
+    private static async Task RequireApiKeyAsync(HttpContext context, RequestDelegate next)
+    {
+        var key = context.RequestServices.GetRequiredService<IOptions<ServerlessHostOptions>>().Value.ApiKey;
+        if (!string.IsNullOrEmpty(key))
+        {
+            var given = context.Request.Query["code"].ToString();
+            if (string.IsNullOrEmpty(given))
+            {
+                given = context.Request.Headers["x-functions-key"].ToString();
+            }
+
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(key)))
+            {
+                await HttpJson.Error(ApiError.Unauthorized()).ExecuteAsync(context);
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    private sealed class OptionsValidator : IValidateOptions<ServerlessHostOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ServerlessHostOptions options)
+        {
+            var problems = options.Validate();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}
