@@ -6,7 +6,7 @@ namespace Serverless.Engine.Hosting;
 
 /// <summary>
 /// The <c>customStatus</c> object of the HTTP API: <c>{workflow, version, counts, running, failed, error}</c>,
-/// bounded so it always serializes under Durable Functions' 16 KB limit.
+/// bounded so it always serializes under Durable Functions' limit of 16 KB of UTF-16 text (8,192 characters).
 /// </summary>
 /// <param name="Workflow">The workflow name.</param>
 /// <param name="Version">The pinned version.</param>
@@ -26,10 +26,13 @@ public sealed record ProgressStatus(
     public const int MaxPaths = 20;
 
     /// <summary>Longest path kept (longer ones are cut with an ellipsis).</summary>
-    public const int MaxPathLength = 256;
+    public const int MaxPathLength = 100;
 
     /// <summary>Longest error message kept.</summary>
-    public const int MaxMessageLength = 2048;
+    public const int MaxMessageLength = 512;
+
+    /// <summary>Longest error type kept.</summary>
+    public const int MaxTypeLength = 64;
 
     /// <summary>Projects <paramref name="state"/>; nodes of <paramref name="plan"/> not yet reached count as pending.</summary>
     public static ProgressStatus From(WorkflowPlan plan, InstanceState state)
@@ -66,7 +69,7 @@ public sealed record ProgressStatus(
         }
 
         pending += Math.Max(0, plan.Root.Nodes.Length - reachedTopLevel);
-        var error = state.Error is { } e ? new ProgressError(Cut(e.Type, MaxPathLength), Cut(e.Message, MaxMessageLength)) : null;
+        var error = state.Error is { } e ? new ProgressError(Cut(e.Type, MaxTypeLength), Cut(e.Message, MaxMessageLength)) : null;
         return new ProgressStatus(
             state.Workflow,
             state.Version,
