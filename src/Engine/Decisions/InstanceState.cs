@@ -160,6 +160,9 @@ public sealed record NodeState
 
     /// <summary>For a foreach: items failed.</summary>
     public int FailedItems { get; init; }
+
+    /// <summary>For a foreach being rerun: indexes of failed items still to start again, in order.</summary>
+    public ImmutableArray<int> RerunItems { get; init; } = ImmutableArray<int>.Empty;
 }
 
 /// <summary>An outstanding durable timer.</summary>

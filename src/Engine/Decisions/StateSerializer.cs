@@ -21,7 +21,15 @@ public static class StateSerializer
                 $"Instance '{state.InstanceId}' was written under engine semantics version {state.Semantics}; this engine runs version {Decider.SemanticsVersion} and will not replay it.");
         }
 
-        return state;
+        // Collections come back with default comparers; the decider relies on ordinal ordering.
+        return state with
+        {
+            Nodes = state.Nodes.WithComparers(StringComparer.Ordinal),
+            Timers = state.Timers.WithComparers(StringComparer.Ordinal),
+            EventQueues = state.EventQueues.WithComparers(StringComparer.Ordinal),
+            Waiters = state.Waiters.WithComparers(StringComparer.Ordinal),
+            SeenEvents = state.SeenEvents.WithComparer(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>Serializes an event.</summary>

@@ -10,13 +10,17 @@ namespace Serverless.Engine.Decisions;
 /// </summary>
 public sealed class WorkflowPlan
 {
-    private WorkflowPlan(WorkflowDefinition definition, int version, ScopePlan root, FrozenDictionary<string, PlanNode> nodes)
+    private WorkflowPlan(WorkflowDefinition definition, int version, PlanOptions options, ScopePlan root, FrozenDictionary<string, PlanNode> nodes)
     {
         Definition = definition;
         Version = version;
+        Options = options;
         Root = root;
         Nodes = nodes;
     }
+
+    /// <summary>The host limits the plan was compiled with.</summary>
+    public PlanOptions Options { get; }
 
     /// <summary>The definition the plan was compiled from.</summary>
     public WorkflowDefinition Definition { get; }
@@ -34,23 +38,26 @@ public sealed class WorkflowPlan
     public FrozenDictionary<string, PlanNode> Nodes { get; }
 
     /// <summary>Compiles a valid definition.</summary>
-    public static WorkflowPlan Compile(WorkflowDefinition definition, int version)
+    public static WorkflowPlan Compile(WorkflowDefinition definition, int version, PlanOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        options ??= PlanOptions.Default;
+        options.Validate();
         var all = new Dictionary<string, PlanNode>(StringComparer.Ordinal);
-        var root = BuildScope(definition.Nodes, definition.Output, owner: null, definition.Defaults, all, ImmutableArray<string>.Empty);
-        return new WorkflowPlan(definition, version, root, all.ToFrozenDictionary(StringComparer.Ordinal));
+        var root = BuildScope(definition.Nodes, definition.Output, owner: null, depth: 0, definition.Defaults, all, ImmutableArray<string>.Empty);
+        return new WorkflowPlan(definition, version, options, root, all.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
     private static ScopePlan BuildScope(
         ImmutableArray<NodeDefinition> definitions,
         Expressions.Template? output,
         PlanNode? owner,
+        int depth,
         NodeDefaults defaults,
         Dictionary<string, PlanNode> all,
         ImmutableArray<string> outerVisible)
     {
-        var scope = new ScopePlan { Owner = owner, Output = output };
+        var scope = new ScopePlan { Owner = owner, Output = output, Depth = depth };
         var local = new Dictionary<string, PlanNode>(StringComparer.Ordinal);
         foreach (var definition in definitions)
         {
@@ -105,6 +112,7 @@ public sealed class WorkflowPlan
         scope.Nodes = ordered;
         scope.Roots = [.. ordered.Where(n => n.Definition.RunAfter.IsEmpty)];
         scope.Sinks = [.. ordered.Where(n => n.Successors.IsEmpty)];
+        scope.TopologicalOrder = TopologicalOrder(ordered);
 
         foreach (var node in ordered)
         {
@@ -116,11 +124,38 @@ public sealed class WorkflowPlan
             };
             if (body is not null)
             {
-                node.Body = BuildScope(body.Nodes, body.Output, node, defaults, all, node.Visible);
+                node.Body = BuildScope(body.Nodes, body.Output, node, depth + 1, defaults, all, node.Visible);
             }
         }
 
         return scope;
+    }
+
+    private static ImmutableArray<PlanNode> TopologicalOrder(ImmutableArray<PlanNode> nodes)
+    {
+        // Kahn's algorithm, taking ready nodes in document order so the order is stable.
+        var indegree = nodes.ToDictionary(n => n, n => n.Definition.RunAfter.Length);
+        var result = ImmutableArray.CreateBuilder<PlanNode>(nodes.Length);
+        var ready = new Queue<PlanNode>(nodes.Where(n => indegree[n] == 0));
+        while (ready.Count > 0)
+        {
+            var node = ready.Dequeue();
+            result.Add(node);
+            foreach (var successor in node.Successors)
+            {
+                if (--indegree[successor] == 0)
+                {
+                    ready.Enqueue(successor);
+                }
+            }
+        }
+
+        if (result.Count != nodes.Length)
+        {
+            throw new ArgumentException("The definition has a cycle; only definitions from DefinitionParser can be compiled.");
+        }
+
+        return result.MoveToImmutable();
     }
 
     private static ImmutableArray<RetryPolicy> ResolveRetry(NodeDefinition definition, NodeDefaults defaults) => definition switch
@@ -157,6 +192,40 @@ public sealed class ScopePlan
 
     /// <summary>Nodes no node runs after, in document order.</summary>
     public ImmutableArray<PlanNode> Sinks { get; internal set; }
+
+    /// <summary>Nodes ordered so that every node comes after its predecessors.</summary>
+    public ImmutableArray<PlanNode> TopologicalOrder { get; internal set; }
+
+    /// <summary>0 at the top, 1 in a body, 2 in a body's body, ...</summary>
+    public int Depth { get; internal init; }
+}
+
+/// <summary>Limits a host applies to every instance; part of the plan so the decider stays a pure function.</summary>
+public sealed record PlanOptions
+{
+    /// <summary>Largest stored value (node output, event payload, instance output) in UTF-8 bytes. <value>Default 256 KiB.</value></summary>
+    public int MaxValueBytes { get; init; } = 256 * 1024;
+
+    /// <summary>What <c>maxConcurrency: 0</c> means: the host's maximum. <value>Default 100 (at least 100).</value></summary>
+    public int HostMaxConcurrency { get; init; } = 100;
+
+    /// <summary>Raised events queued per instance before more are refused. <value>Default 1,000.</value></summary>
+    public int MaxQueuedEvents { get; init; } = 1000;
+
+    /// <summary>Most items a foreach accepts. <value>Default 10,000 (the format's limit).</value></summary>
+    public int MaxForeachItems { get; init; } = 10_000;
+
+    /// <summary>The defaults.</summary>
+    public static PlanOptions Default { get; } = new();
+
+    /// <summary>Throws when a value is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxValueBytes, 1024);
+        ArgumentOutOfRangeException.ThrowIfLessThan(HostMaxConcurrency, 100);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedEvents, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxForeachItems, 1);
+    }
 }
 
 /// <summary>A compiled node.</summary>

@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Acornima.Ast;
+
+namespace Serverless.Engine.Expressions;
+
+/// <summary>What an expression reads, found by walking its syntax tree once at compile time.</summary>
+internal sealed partial class ExpressionAnalyzer
+{
+    private readonly SortedSet<string> _nodes = new(StringComparer.Ordinal);
+
+    private ExpressionAnalyzer()
+    {
+    }
+
+    public ScopeGlobals Globals { get; private set; }
+
+    public bool AllNodes { get; private set; }
+
+    public bool ReadsSecrets { get; private set; }
+
+    public ImmutableArray<string> Nodes => [.. _nodes];
+
+    public static ExpressionAnalyzer Analyze(Expression expression)
+    {
+        var analyzer = new ExpressionAnalyzer();
+        analyzer.Visit(expression);
+        return analyzer;
+    }
+
+    /// <summary>Returns the secret name when <paramref name="expression"/> is exactly <c>secrets.NAME</c>.</summary>
+    public static string? AsSecretToken(Expression expression)
+        => expression is MemberExpression { Computed: false, Optional: false, Object: Identifier { Name: "secrets" }, Property: Identifier property }
+            && SecretName().IsMatch(property.Name)
+            ? property.Name
+            : null;
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SecretName();
+
+    private void Visit(Node? node)
+    {
+        switch (node)
+        {
+            case null:
+                return;
+            case MemberExpression { Object: Identifier { Name: "nodes" } } member:
+                Globals |= ScopeGlobals.Nodes;
+                switch (member.Property)
+                {
+                    case Identifier id when !member.Computed:
+                        _nodes.Add(id.Name);
+                        break;
+                    case StringLiteral literal when member.Computed:
+                        _nodes.Add(literal.Value);
+                        break;
+                    default:
+                        AllNodes = true;
+                        Visit(member.Property);
+                        break;
+                }
+
+                return;
+            case MemberExpression { Computed: false } member:
+                Visit(member.Object);
+                return;
+            case Property { Computed: false } property:
+                Visit(property.Value);
+                return;
+            case Identifier identifier:
+                VisitIdentifier(identifier.Name);
+                return;
+            case ThisExpression:
+                MarkAll();
+                return;
+            default:
+                foreach (var child in node.ChildNodes)
+                {
+                    Visit(child);
+                }
+
+                return;
+        }
+    }
+
+    private void VisitIdentifier(string name)
+    {
+        switch (name)
+        {
+            case "input": Globals |= ScopeGlobals.Input; break;
+            case "nodes": Globals |= ScopeGlobals.Nodes; AllNodes = true; break;
+            case "instance": Globals |= ScopeGlobals.Instance; break;
+            case "item": Globals |= ScopeGlobals.Item; break;
+            case "index": Globals |= ScopeGlobals.Index; break;
+            case "iteration": Globals |= ScopeGlobals.Iteration; break;
+            case "previous": Globals |= ScopeGlobals.Previous; break;
+            case "output": Globals |= ScopeGlobals.Output; break;
+            case "secrets": ReadsSecrets = true; break;
+            // Reading the global object itself can reach any scope variable.
+            case "globalThis" or "eval" or "Function": MarkAll(); break;
+            default: break;
+        }
+    }
+
+    private void MarkAll()
+    {
+        Globals = ScopeGlobals.All;
+        AllNodes = true;
+    }
+}
