@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Serverless.Engine.Definitions;
+
+namespace Serverless.Engine.Api;
+
+/// <summary>The <c>type</c> values of the API's error bodies.</summary>
+public static class ApiErrorTypes
+{
+    /// <summary>400: a definition, input, event or parameter is invalid (details name each problem).</summary>
+    public const string ValidationError = "ValidationError";
+    /// <summary>400: the body is not well-formed JSON.</summary>
+    public const string InvalidJson = "InvalidJson";
+    /// <summary>401: the API key is missing or wrong.</summary>
+    public const string Unauthorized = "Unauthorized";
+    /// <summary>404: the workflow, version, instance or route does not exist.</summary>
+    public const string NotFound = "NotFound";
+    /// <summary>409: the request conflicts with the instance's state.</summary>
+    public const string Conflict = "Conflict";
+    /// <summary>410: the instance is final.</summary>
+    public const string Gone = "Gone";
+    /// <summary>413: the body is over the size limit.</summary>
+    public const string PayloadTooLarge = "PayloadTooLarge";
+    /// <summary>501: a Durable route this host does not implement.</summary>
+    public const string NotImplemented = "NotImplemented";
+    /// <summary>500: the host failed; the message says what it could.</summary>
+    public const string InternalError = "InternalError";
+}
+
+/// <summary>An API error: a status code and the body <c>{"error": {type, message, details?}}</c>.</summary>
+/// <param name="StatusCode">The HTTP status code.</param>
+/// <param name="Type">One of <see cref="ApiErrorTypes"/>.</param>
+/// <param name="Message">What went wrong and where. Never holds a secret value.</param>
+/// <param name="Details">For validation errors: every problem with its JSON pointer.</param>
+public sealed record ApiError(int StatusCode, string Type, string Message, IReadOnlyList<ValidationError>? Details = null)
+{
+    /// <summary>The error body.</summary>
+    public JsonObject ToJson()
+    {
+        var error = new JsonObject
+        {
+            ["type"] = Type,
+            ["message"] = Message,
+        };
+        if (Details is { Count: > 0 })
+        {
+            error["details"] = new JsonArray([.. Details.Select(d => (JsonNode)new JsonObject { ["path"] = d.Path, ["message"] = d.Message })]);
+        }
+
+        return new JsonObject { ["error"] = error };
+    }
+
+    /// <summary>400 with every validation problem.</summary>
+    public static ApiError Validation(string message, IReadOnlyList<ValidationError> details) => new(400, ApiErrorTypes.ValidationError, message, details);
+
+    /// <summary>400 for one invalid parameter or body field.</summary>
+    public static ApiError Invalid(string path, string message) => new(400, ApiErrorTypes.ValidationError, message, [new ValidationError(path, message)]);
+
+    /// <summary>400 for a body that is not JSON.</summary>
+    public static ApiError InvalidJson(JsonException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var where = exception.LineNumber is { } line ? $" at line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1}" : string.Empty;
+        return new(400, ApiErrorTypes.InvalidJson, $"The request body is not valid JSON{where}.");
+    }
+
+    /// <summary>404.</summary>
+    public static ApiError NotFound(string message) => new(404, ApiErrorTypes.NotFound, message);
+
+    /// <summary>409.</summary>
+    public static ApiError Conflict(string message) => new(409, ApiErrorTypes.Conflict, message);
+
+    /// <summary>410.</summary>
+    public static ApiError Gone(string message) => new(410, ApiErrorTypes.Gone, message);
+
+    /// <summary>413.</summary>
+    public static ApiError TooLarge(long limitBytes) => new(413, ApiErrorTypes.PayloadTooLarge, $"The request body is larger than the limit of {limitBytes} bytes.");
+
+    /// <summary>501.</summary>
+    public static ApiError NotImplemented(string message) => new(501, ApiErrorTypes.NotImplemented, message);
+
+    /// <summary>401.</summary>
+    public static ApiError Unauthorized() => new(401, ApiErrorTypes.Unauthorized, "This host requires an API key: pass it as the 'code' query parameter or the 'x-functions-key' header.");
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Serverless.Engine.Api;
+
+/// <summary>Validation of route values, query parameters and JSON bodies, shared by both hosts.</summary>
+public static partial class ApiValidation
+{
+    /// <summary>Longest instance id a client may choose.</summary>
+    public const int MaxInstanceIdLength = 256;
+
+    /// <summary>Longest event name.</summary>
+    public const int MaxEventNameLength = 128;
+
+    /// <summary>Checks a workflow name against <c>[a-z0-9-]{1,63}</c>.</summary>
+    public static ApiError? CheckWorkflowName(string name)
+        => name is not null && WorkflowName().IsMatch(name)
+            ? null
+            : ApiError.Invalid("/name", $"Workflow name '{Shorten(name)}' is invalid: use 1 to 63 characters from a-z, 0-9 and '-'.");
+
+    /// <summary>Checks a client-chosen instance id: 1 to 256 characters, no '/', '\\', '#', '?' and no control characters.</summary>
+    public static ApiError? CheckInstanceId(string? id, string parameter = "instanceId")
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > MaxInstanceIdLength || id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
+        {
+            return ApiError.Invalid(parameter, $"Instance id '{Shorten(id)}' is invalid: use 1 to {MaxInstanceIdLength} characters without '/', '\\', '#', '?' or control characters.");
+        }
+
+        return null;
+    }
+
+    /// <summary>Checks an event name: 1 to 128 characters, no control characters.</summary>
+    public static ApiError? CheckEventName(string? name)
+        => string.IsNullOrEmpty(name) || name.Length > MaxEventNameLength || name.Any(char.IsControl)
+            ? ApiError.Invalid("eventName", $"Event name '{Shorten(name)}' is invalid: use 1 to {MaxEventNameLength} printable characters.")
+            : null;
+
+    /// <summary>Parses an optional version query value (a positive integer).</summary>
+    public static ApiError? TryParseVersion(string? text, out int? version)
+    {
+        version = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1)
+        {
+            version = value;
+            return null;
+        }
+
+        return ApiError.Invalid("version", $"Version '{Shorten(text)}' is invalid: use a positive integer.");
+    }
+
+    /// <summary>
+    /// Parses a JSON body already read within the size limit. An empty body is JSON <c>null</c> (Durable clients start
+    /// instances without a body).
+    /// </summary>
+    public static ApiError? TryParseJsonBody(ReadOnlyMemory<byte> body, out JsonElement value)
+    {
+        value = default;
+        var span = body.Span.Trim(" \t\r\n"u8);
+        if (span.IsEmpty)
+        {
+            using var empty = JsonDocument.Parse("null");
+            value = empty.RootElement.Clone();
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            value = document.RootElement.Clone();
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return ApiError.InvalidJson(ex);
+        }
+    }
+
+    /// <summary>Shortens a user value for an error message.</summary>
+    internal static string Shorten(string? value) => value is null ? string.Empty : value.Length <= 80 ? value : value[..80] + "...";
+
+    [GeneratedRegex("^[a-z0-9-]{1,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex WorkflowName();
+}

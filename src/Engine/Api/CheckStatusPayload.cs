@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace Serverless.Engine.Api;
+
+/// <summary>
+/// The Durable Functions check-status payload: <c>{id, statusQueryGetUri, sendEventPostUri, terminatePostUri,
+/// purgeHistoryDeleteUri, suspendPostUri, resumePostUri}</c>. <c>{eventName}</c> and <c>{text}</c> are literal
+/// placeholders the client replaces, as in Durable Functions.
+/// </summary>
+public static class CheckStatusPayload
+{
+    /// <summary>The route prefix of the Durable instance API.</summary>
+    public const string InstancesRoute = "runtime/webhooks/durabletask/instances";
+
+    /// <summary>Builds the payload.</summary>
+    /// <param name="baseUri">Scheme, host and path base, e.g. <c>http://127.0.0.1:7071</c> (no trailing slash needed).</param>
+    /// <param name="instanceId">The instance id.</param>
+    /// <param name="taskHub">The task hub name (appended as <c>taskHub=</c>, as Durable does).</param>
+    /// <param name="connection">The connection name (appended as <c>connection=</c>).</param>
+    /// <param name="code">The API key to append as <c>code=</c>, if the host requires one.</param>
+    public static JsonObject Build(string baseUri, string instanceId, string taskHub, string connection, string? code)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        var root = $"{baseUri.TrimEnd('/')}/{InstancesRoute}/{Uri.EscapeDataString(instanceId)}";
+        var common = $"taskHub={Uri.EscapeDataString(taskHub)}&connection={Uri.EscapeDataString(connection)}"
+            + (string.IsNullOrEmpty(code) ? string.Empty : $"&code={Uri.EscapeDataString(code)}");
+        return new JsonObject
+        {
+            ["id"] = instanceId,
+            ["statusQueryGetUri"] = StatusUri(baseUri, instanceId, taskHub, connection, code),
+            ["sendEventPostUri"] = $"{root}/raiseEvent/{{eventName}}?{common}",
+            ["terminatePostUri"] = $"{root}/terminate?reason={{text}}&{common}",
+            ["purgeHistoryDeleteUri"] = $"{root}?{common}",
+            ["suspendPostUri"] = $"{root}/suspend?reason={{text}}&{common}",
+            ["resumePostUri"] = $"{root}/resume?reason={{text}}&{common}",
+        };
+    }
+
+    /// <summary>The status URI alone (also the <c>Location</c> header).</summary>
+    public static string StatusUri(string baseUri, string instanceId, string taskHub, string connection, string? code)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        return $"{baseUri.TrimEnd('/')}/{InstancesRoute}/{Uri.EscapeDataString(instanceId)}?taskHub={Uri.EscapeDataString(taskHub)}&connection={Uri.EscapeDataString(connection)}"
+            + (string.IsNullOrEmpty(code) ? string.Empty : $"&code={Uri.EscapeDataString(code)}");
+    }
+}
