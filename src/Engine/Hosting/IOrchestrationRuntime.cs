@@ -45,6 +45,9 @@ public interface IOrchestrationRuntime
     /// <summary>Terminates a child instance (through an activity, so it is durable and replay-safe).</summary>
     Task TerminateChildAsync(string childInstanceId, string reason);
 
+    /// <summary>Saves a checkpoint of the driver state through an activity (best effort; see <see cref="ICheckpointStore"/>).</summary>
+    Task SaveCheckpointAsync(Continuation checkpoint);
+
     /// <summary>Publishes progress (the API's <c>customStatus</c>), at most 16 KB serialized.</summary>
     void SetCustomStatus(object? status);
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
+using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
@@ -50,7 +51,7 @@ public sealed class OrchestrationDriver
     internal Func<DefinitionSnapshot, WorkflowPlan> Compile { get; init; } = CompileDefinition;
 
     /// <summary>The progress object published as custom status.</summary>
-    internal Func<WorkflowPlan, InstanceState, object?> Progress { get; init; } = ProgressStatus.From;
+    internal Func<WorkflowPlan, InstanceState, object?> Progress { get; init; } = (plan, state) => StatusBuilder.BuildCustomStatus(state, plan);
 
     /// <summary>The current decider state (for diagnostics and tests).</summary>
     internal InstanceState? State => _state;
@@ -88,12 +89,14 @@ public sealed class OrchestrationDriver
             _runtime.SetCustomStatus(Progress(_plan, _state));
             if (end is CompleteInstance complete)
             {
+                _housekeeping.Add(_runtime.SaveCheckpointAsync(Capture(input.Continuation?.Generation ?? 0)));
                 await FinishAsync();
                 return complete.Output;
             }
 
             if (end is FailInstance fail)
             {
+                _housekeeping.Add(_runtime.SaveCheckpointAsync(Capture(input.Continuation?.Generation ?? 0)));
                 await FinishAsync();
                 throw new WorkflowFailedException(fail.Error);
             }
@@ -117,6 +120,11 @@ public sealed class OrchestrationDriver
 
             var finished = await NextFinishedAsync();
             _completions++;
+            if (_completions % _options.CheckpointEvery == 0)
+            {
+                _housekeeping.Add(_runtime.SaveCheckpointAsync(Capture(input.Continuation?.Generation ?? 0)));
+            }
+
             decision = Decide(_plan, _state, await ToEventAsync(finished), _runtime.UtcNow);
         }
     }
@@ -154,7 +162,9 @@ public sealed class OrchestrationDriver
             _pending.Enqueue(StateSerializer.DeserializeCommand(Encoding.UTF8.GetBytes(pending)));
         }
 
-        return new Decision(_state, ImmutableArray<WorkflowCommand>.Empty);
+        return continuation.Rerun
+            ? Decide(_plan!, _state, new RerunRequested(NextEventId()), _runtime.UtcNow)
+            : new Decision(_state, ImmutableArray<WorkflowCommand>.Empty);
     }
 
     private Continuation Capture(int generation) => new(
@@ -327,7 +337,7 @@ public sealed class OrchestrationDriver
         }
     }
 
-    // Before the orchestrator returns: no timer may keep it Running, and terminations must have been sent.
+    // Before the orchestrator returns: no timer may keep it Running; terminations and checkpoints must have been sent.
     private async Task FinishAsync()
     {
         foreach (var timerId in _timers.Keys.ToList())
@@ -343,7 +353,7 @@ public sealed class OrchestrationDriver
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A child that already ended cannot be terminated; that must not fail its parent.
+                // A child that already ended cannot be terminated, and a checkpoint is best effort: neither may fail the instance.
             }
         }
 

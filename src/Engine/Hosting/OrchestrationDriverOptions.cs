@@ -19,6 +19,13 @@ public sealed record OrchestrationDriverOptions
     /// </summary>
     public int MaxOutstandingWork { get; init; } = 100;
 
+    /// <summary>
+    /// Completions between checkpoints of the decider state (read by the per-node detail API and by rerun); the final
+    /// state is always checkpointed. Each checkpoint is one activity in the history.
+    /// <value>Default 25.</value>
+    /// </summary>
+    public int CheckpointEvery { get; init; } = 25;
+
     /// <summary>The default options.</summary>
     public static OrchestrationDriverOptions Default { get; } = new();
 
@@ -28,6 +35,11 @@ public sealed record OrchestrationDriverOptions
         if (HistoryBound < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(HistoryBound), HistoryBound, "HistoryBound must be at least 1.");
+        }
+
+        if (CheckpointEvery < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "CheckpointEvery must be at least 1.");
         }
 
         if (MaxOutstandingWork < 1)

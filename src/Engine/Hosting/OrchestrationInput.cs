@@ -28,13 +28,28 @@ public sealed record OrchestrationInput(
 /// <param name="Waits">Event names to wait for again.</param>
 /// <param name="Pending">RunNode/StartChild commands held back at the history bound or by the width cap (serialized).</param>
 /// <param name="Generation">How many times the instance continued as new.</param>
+/// <param name="Rerun">True when this execution reruns a Failed instance from <see cref="State"/>.</param>
 public sealed record Continuation(
     string State,
     long Sequence,
     ImmutableArray<ArmedTimer> Timers,
     ImmutableArray<string> Waits,
     ImmutableArray<string> Pending,
-    int Generation);
+    int Generation,
+    bool Rerun = false)
+{
+    /// <summary>The decider state this continuation carries.</summary>
+    public InstanceState ReadState() => StateSerializer.Deserialize(Convert.FromBase64String(State));
+
+    /// <summary>The continuation that reruns a Failed instance from this checkpoint: nothing armed, nothing held back.</summary>
+    public Continuation ForRerun() => this with
+    {
+        Timers = ImmutableArray<ArmedTimer>.Empty,
+        Waits = ImmutableArray<string>.Empty,
+        Pending = ImmutableArray<string>.Empty,
+        Rerun = true,
+    };
+}
 
 /// <summary>A timer carried across a ContinueAsNew.</summary>
 /// <param name="TimerId">The decider's timer id.</param>

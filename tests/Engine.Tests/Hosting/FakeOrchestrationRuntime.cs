@@ -104,6 +104,19 @@ internal sealed class FakeOrchestrationRuntime : IOrchestrationRuntime
         return Task.CompletedTask;
     }
 
+    public List<Continuation> Checkpoints { get; } = [];
+
+    public Task SaveCheckpointAsync(Continuation checkpoint)
+    {
+        lock (_gate)
+        {
+            Checkpoints.Add(checkpoint);
+        }
+
+        Record("checkpoint");
+        return Task.CompletedTask;
+    }
+
     public void SetCustomStatus(object? status)
     {
         lock (_gate)

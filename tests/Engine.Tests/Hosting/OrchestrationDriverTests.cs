@@ -340,3 +340,68 @@ public sealed class OrchestrationDriverTests
         }
     }
 }
+
+public sealed class OrchestrationDriverCheckpointTests
+{
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+
+    [Fact]
+    public async Task RunAsync_Failure_CheckpointsTheFinalStateFirst()
+    {
+        var runtime = new FakeOrchestrationRuntime(Start, Snapshot);
+        var decider = new ScriptedDecider(_ => [new FailInstance(new WorkflowError("Boom", "x"))]);
+        var driver = new OrchestrationDriver(runtime) { Decide = decider.Decide, Compile = Plan };
+
+        await Assert.ThrowsAsync<WorkflowFailedException>(() => driver.RunAsync(Input).WaitAsync(Timeout()));
+
+        var checkpoint = Assert.Single(runtime.Checkpoints);
+        Assert.Equal(("order-1", InstanceStatus.Running), (checkpoint.ReadState().InstanceId, checkpoint.ReadState().Status));
+        Assert.Equal(1, checkpoint.Sequence);
+    }
+
+    [Fact]
+    public async Task RunAsync_EveryNCompletions_SavesACheckpoint()
+    {
+        var runtime = new FakeOrchestrationRuntime(Start, Snapshot);
+        var done = 0;
+        var decider = new ScriptedDecider(e => e switch
+        {
+            InstanceStarted => [Run("a"), Run("b"), Run("c")],
+            _ => ++done == 3 ? [new CompleteInstance(Json("0"))] : [],
+        });
+        var driver = new OrchestrationDriver(runtime, new OrchestrationDriverOptions { CheckpointEvery = 2 })
+        {
+            Decide = decider.Decide,
+            Compile = Plan,
+        };
+
+        var run = Task.Run(() => driver.RunAsync(Input));
+        var ct = Timeout();
+        await runtime.NextAsync("run c", ct);
+        runtime.Nodes["a"].SetResult(NodeOutcome.Success(Json("1")));
+        runtime.Nodes["b"].SetResult(NodeOutcome.Success(Json("2")));
+        await runtime.NextAsync("checkpoint", ct);
+        runtime.Nodes["c"].SetResult(NodeOutcome.Success(Json("3")));
+        await run.WaitAsync(ct);
+
+        Assert.Equal(2, runtime.Checkpoints.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_RerunContinuation_HandsRerunRequestedToTheDeciderFirst()
+    {
+        var runtime = new FakeOrchestrationRuntime(Start, Snapshot);
+        var decider = new ScriptedDecider(e => e is RerunRequested ? [new CompleteInstance(Json("\"again\""))] : []);
+        var driver = new OrchestrationDriver(runtime) { Decide = decider.Decide, Compile = Plan };
+        var failed = Decider.Create(Plan(Snapshot), "order-1", Json("{}"), Start) with { Status = InstanceStatus.Failed };
+        var checkpoint = new Continuation(Convert.ToBase64String(StateSerializer.Serialize(failed)), 7, [new ArmedTimer("t", Start)], ["go"], [], 0);
+        var roundTripped = CheckpointJson.Deserialize(CheckpointJson.Serialize(checkpoint));
+
+        var output = await driver.RunAsync(Input with { Continuation = roundTripped.ForRerun() }).WaitAsync(Timeout());
+
+        Assert.Equal("\"again\"", output!.Value.GetRawText());
+        var rerun = Assert.IsType<RerunRequested>(Assert.Single(decider.Events));
+        Assert.Equal("d7", rerun.Id);
+        Assert.DoesNotContain(runtime.Log, c => c.StartsWith("timer", StringComparison.Ordinal) || c.StartsWith("wait", StringComparison.Ordinal));
+    }
+}
