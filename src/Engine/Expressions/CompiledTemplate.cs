@@ -27,7 +27,8 @@ internal enum ScopeGlobals
 /// <param name="Globals">The scope variables the expression reads.</param>
 /// <param name="Nodes">The node ids read as <c>nodes.id</c> or <c>nodes["id"]</c>.</param>
 /// <param name="AllNodes">Whether the expression reads <c>nodes</c> in a way that names no id (<c>nodes[x]</c>, <c>Object.keys(nodes)</c>).</param>
-internal sealed record CompiledExpression(string Text, Prepared<Script> Script, ScopeGlobals Globals, ImmutableArray<string> Nodes, bool AllNodes)
+/// <param name="Path">The expression as a plain path, when it is one (evaluated without the engine when possible).</param>
+internal sealed record CompiledExpression(string Text, Prepared<Script> Script, ScopeGlobals Globals, ImmutableArray<string> Nodes, bool AllNodes, ScopePath? Path)
 {
     /// <summary>The expression as the user wrote it, for messages.</summary>
     public string Display => "${{ " + Text + " }}";
@@ -73,4 +74,5 @@ internal sealed class ArrayNode(ImmutableArray<TemplateNode> items) : TemplateNo
 /// <param name="Root">The template tree.</param>
 /// <param name="Globals">The scope variables any expression reads.</param>
 /// <param name="AllNodes">Whether some expression reads nodes it does not name.</param>
-internal sealed record CompiledTemplate(TemplateNode Root, ScopeGlobals Globals, bool AllNodes);
+/// <param name="GuardSecretTokens">Whether the template may hold secret tokens, so expression results must not add text the executor would read as one.</param>
+internal sealed record CompiledTemplate(TemplateNode Root, ScopeGlobals Globals, bool AllNodes, bool GuardSecretTokens);

@@ -35,6 +35,43 @@ internal sealed partial class ExpressionAnalyzer
             ? property.Name
             : null;
 
+    /// <summary>
+    /// Returns <paramref name="expression"/> as a plain path (<c>input.a.b</c>, <c>nodes["x"].output[0]</c>) from a
+    /// scope variable, which evaluation can follow on the JSON values without the engine.
+    /// </summary>
+    public static ScopePath? AsPath(Expression expression)
+    {
+        var segments = new List<string>();
+        var current = expression;
+        while (current is MemberExpression { Optional: false } member)
+        {
+            switch (member.Property)
+            {
+                case Identifier id when !member.Computed:
+                    segments.Add(id.Name);
+                    break;
+                case StringLiteral literal when member.Computed:
+                    segments.Add(literal.Value);
+                    break;
+                case NumericLiteral number when member.Computed && number.Value is >= 0 and <= int.MaxValue && Math.Floor(number.Value) == number.Value:
+                    segments.Add(((int)number.Value).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    return null;
+            }
+
+            current = member.Object;
+        }
+
+        if (current is not Identifier { Name: "input" or "nodes" or "instance" or "item" or "index" or "iteration" or "previous" or "output" } root)
+        {
+            return null;
+        }
+
+        segments.Reverse();
+        return new ScopePath(root.Name, [.. segments]);
+    }
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex SecretName();
 
@@ -108,3 +145,8 @@ internal sealed partial class ExpressionAnalyzer
         AllNodes = true;
     }
 }
+
+/// <summary>A plain property path from a scope variable.</summary>
+/// <param name="Root">The scope variable.</param>
+/// <param name="Segments">Property names and array indexes, in order.</param>
+internal sealed record ScopePath(string Root, ImmutableArray<string> Segments);

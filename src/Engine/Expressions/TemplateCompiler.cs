@@ -37,7 +37,7 @@ internal static class TemplateCompiler
             return null;
         }
 
-        var compiled = new CompiledTemplate(root, context.Globals, context.AllNodes);
+        var compiled = new CompiledTemplate(root, context.Globals, context.AllNodes, options.AllowSecrets);
         return new Template(
             pointer,
             value.GetRawText(),
@@ -52,7 +52,7 @@ internal static class TemplateCompiler
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(scope);
         var compiled = (CompiledTemplate)template.Compiled;
-        return compiled.Root is ConstantNode constant ? constant.Value : ExpressionSandbox.Evaluate(compiled, scope);
+        return compiled.Root is ConstantNode constant ? constant.Value : ExpressionSandbox.Evaluate(template, scope);
     }
 
     public static bool EvaluateCondition(Template template, ExpressionScope scope)
@@ -63,8 +63,8 @@ internal static class TemplateCompiler
         return compiled.Root switch
         {
             ConstantNode constant => IsTruthy(constant.Value),
-            ExpressionNode expression => ExpressionSandbox.EvaluateCondition(compiled, expression.Expression, scope),
-            _ => IsTruthy(ExpressionSandbox.Evaluate(compiled, scope)),
+            ExpressionNode expression => ExpressionSandbox.EvaluateCondition(template, expression.Expression, scope),
+            _ => IsTruthy(ExpressionSandbox.Evaluate(template, scope)),
         };
     }
 
@@ -259,7 +259,7 @@ internal static class TemplateCompiler
             context.Nodes.Add(node);
         }
 
-        return (new CompiledExpression(source, script, analysis.Globals, analysis.Nodes, analysis.AllNodes), null);
+        return (new CompiledExpression(source, script, analysis.Globals, analysis.Nodes, analysis.AllNodes, ExpressionAnalyzer.AsPath(syntax)), null);
     }
 
     private static string Excerpt(string text, int start)
