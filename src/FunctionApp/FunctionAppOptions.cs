@@ -4,7 +4,7 @@ using Serverless.Engine.Hosting;
 namespace Serverless.FunctionApp;
 
 /// <summary>The app's settings, read from the <c>Workflows</c> section (app settings <c>Workflows__Name</c>).</summary>
-internal sealed class FunctionAppOptions
+public sealed class FunctionAppOptions
 {
     /// <summary>Table holding workflow definitions. <value>Default <c>WorkflowDefinitions</c>.</value></summary>
     public string DefinitionsTable { get; set; } = "WorkflowDefinitions";

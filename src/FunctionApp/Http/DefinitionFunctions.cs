@@ -9,12 +9,14 @@ using Serverless.Engine.Hosting;
 namespace Serverless.FunctionApp.Http;
 
 /// <summary>The definition routes of the HTTP API: thin translations to the engine's registry.</summary>
-internal sealed class DefinitionFunctions
+public sealed class DefinitionFunctions
 {
     private readonly DefinitionRegistry _registry;
 
+    /// <summary>Creates the functions over the registry.</summary>
     public DefinitionFunctions(DefinitionRegistry registry) => _registry = registry;
 
+    /// <summary><c>PUT /api/workflows/{name}</c>: registers a definition (201 new version, 200 unchanged, 400 invalid).</summary>
     [Function("PutWorkflow")]
     public async Task<HttpResponseData> PutAsync(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "workflows/{name}")] HttpRequestData request,
@@ -39,6 +41,7 @@ internal sealed class DefinitionFunctions
                 request, result.Created ? HttpStatusCode.Created : HttpStatusCode.OK, new JsonObject { ["name"] = result.Name, ["version"] = result.Version });
     }
 
+    /// <summary><c>POST /api/workflows/validate</c>: <c>{valid, errors}</c>.</summary>
     [Function("ValidateWorkflow")]
     public async Task<HttpResponseData> ValidateAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/validate")] HttpRequestData request,
@@ -58,6 +61,7 @@ internal sealed class DefinitionFunctions
         return await HttpJson.JsonAsync(request, HttpStatusCode.OK, DefinitionRegistry.Validate(Encoding.UTF8.GetString(body), _registry.Limits));
     }
 
+    /// <summary><c>GET /api/workflows</c>: every workflow with its latest version.</summary>
     [Function("ListWorkflows")]
     public async Task<HttpResponseData> ListAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows")] HttpRequestData request,
@@ -72,6 +76,7 @@ internal sealed class DefinitionFunctions
         })]));
     }
 
+    /// <summary><c>GET /api/workflows/{name}</c>: the latest definition with its version.</summary>
     [Function("GetWorkflow")]
     public async Task<HttpResponseData> GetLatestAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/{name}")] HttpRequestData request,
@@ -84,6 +89,7 @@ internal sealed class DefinitionFunctions
             : await HttpJson.JsonAsync(request, HttpStatusCode.OK, DefinitionRegistry.ToResponse(latest));
     }
 
+    /// <summary><c>GET /api/workflows/{name}/versions</c>.</summary>
     [Function("ListWorkflowVersions")]
     public async Task<HttpResponseData> ListVersionsAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/{name}/versions")] HttpRequestData request,
@@ -100,6 +106,7 @@ internal sealed class DefinitionFunctions
             })]));
     }
 
+    /// <summary><c>GET /api/workflows/{name}/versions/{version}</c>.</summary>
     [Function("GetWorkflowVersion")]
     public async Task<HttpResponseData> GetVersionAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/{name}/versions/{version}")] HttpRequestData request,

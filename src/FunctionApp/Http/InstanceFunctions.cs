@@ -14,12 +14,13 @@ namespace Serverless.FunctionApp.Http;
 /// The instance routes of the HTTP API under <c>/api</c>; the Durable Functions extension itself serves
 /// <c>/runtime/webhooks/durabletask/...</c> (status, events, terminate, suspend, resume, purge, queries).
 /// </summary>
-internal sealed class InstanceFunctions
+public sealed class InstanceFunctions
 {
     private readonly DefinitionRegistry _registry;
     private readonly ICheckpointStore _checkpoints;
     private readonly FunctionAppOptions _options;
 
+    /// <summary>Creates the functions.</summary>
     public InstanceFunctions(DefinitionRegistry registry, ICheckpointStore checkpoints, FunctionAppOptions options)
     {
         _registry = registry;
@@ -27,6 +28,10 @@ internal sealed class InstanceFunctions
         _options = options;
     }
 
+    /// <summary>
+    /// <c>POST /api/workflows/{name}/instances[?instanceId=&amp;version=]</c>: 202 with the check-status payload;
+    /// the same start again answers the same 202, a different one 409.
+    /// </summary>
     [Function("StartWorkflow")]
     public async Task<HttpResponseData> StartAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/{name}/instances")] HttpRequestData request,
@@ -86,6 +91,7 @@ internal sealed class InstanceFunctions
         return await client.CreateCheckStatusResponseAsync(request, id, cancellationToken);
     }
 
+    /// <summary><c>GET /api/instances/{id}/nodes</c>: per-node detail from the latest checkpoint, paged.</summary>
     [Function("ListInstanceNodes")]
     public async Task<HttpResponseData> NodesAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "instances/{id}/nodes")] HttpRequestData request,
@@ -113,6 +119,7 @@ internal sealed class InstanceFunctions
         });
     }
 
+    /// <summary><c>POST /api/instances/{id}/rerun</c>: reruns a Failed instance from its final state.</summary>
     [Function("RerunInstance")]
     public async Task<HttpResponseData> RerunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "instances/{id}/rerun")] HttpRequestData request,

@@ -1,7 +1,7 @@
 namespace Serverless.FunctionApp.Orchestration;
 
 /// <summary>The names the orchestrator and its activities are registered under (they appear in history: never rename).</summary>
-internal static class FunctionNames
+public static class FunctionNames
 {
     /// <summary>The one orchestrator; every workflow instance (and child) runs it.</summary>
     public const string Orchestrator = "WorkflowOrchestrator";
@@ -25,14 +25,14 @@ internal static class FunctionNames
 /// <summary>Input of <see cref="FunctionNames.LoadDefinition"/> and <see cref="FunctionNames.ResolveVersion"/>.</summary>
 /// <param name="Workflow">The workflow name.</param>
 /// <param name="Version">The version; null for the latest.</param>
-internal sealed record DefinitionRequest(string Workflow, int? Version);
+public sealed record DefinitionRequest(string Workflow, int? Version);
 
 /// <summary>Input of <see cref="FunctionNames.TerminateInstance"/>.</summary>
 /// <param name="InstanceId">The instance to terminate.</param>
 /// <param name="Reason">Why.</param>
-internal sealed record TerminateRequest(string InstanceId, string Reason);
+public sealed record TerminateRequest(string InstanceId, string Reason);
 
 /// <summary>Input of <see cref="FunctionNames.SaveCheckpoint"/>.</summary>
 /// <param name="InstanceId">The instance.</param>
 /// <param name="Checkpoint">The checkpoint.</param>
-internal sealed record CheckpointRequest(string InstanceId, Serverless.Engine.Hosting.Continuation Checkpoint);
+public sealed record CheckpointRequest(string InstanceId, Serverless.Engine.Hosting.Continuation Checkpoint);

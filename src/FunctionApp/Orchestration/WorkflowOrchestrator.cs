@@ -7,12 +7,14 @@ using Serverless.Engine.Hosting;
 namespace Serverless.FunctionApp.Orchestration;
 
 /// <summary>The one orchestrator function: forwards to <see cref="RunAsync"/>, which hands the context to the engine.</summary>
-internal sealed class WorkflowOrchestrator
+public sealed class WorkflowOrchestrator
 {
     private readonly OrchestrationDriverOptions _options;
 
+    /// <summary>Creates the function with the app's orchestration options.</summary>
     public WorkflowOrchestrator(OrchestrationDriverOptions options) => _options = options;
 
+    /// <summary>The orchestrator function: forwards to <see cref="RunAsync"/>.</summary>
     [Function(FunctionNames.Orchestrator)]
     public Task<JsonElement?> Run([OrchestrationTrigger] TaskOrchestrationContext context)
         => RunAsync(context, _options);
