@@ -12,13 +12,15 @@ public class DeciderBenchmarks
     private WorkflowPlan linear = null!;
     private WorkflowPlan foreachBounded = null!;
     private WorkflowPlan foreachUnbounded = null!;
+    private JsonElement items;
 
     [GlobalSetup]
     public void Setup()
     {
         linear = Workloads.Linear(50);
-        foreachBounded = Workloads.Foreach(10_000, 10);
-        foreachUnbounded = Workloads.Foreach(10_000, 0);
+        foreachBounded = Workloads.Foreach(10);
+        foreachUnbounded = Workloads.Foreach(0);
+        items = Workloads.ItemsInput(10_000);
     }
 
     /// <summary>50 activity nodes: 51 decisions (start + 50 completions), each with one template evaluation.</summary>
@@ -27,11 +29,11 @@ public class DeciderBenchmarks
 
     /// <summary>A 10,000-item foreach, maxConcurrency 10: the whole instance (10,001 decisions).</summary>
     [Benchmark]
-    public InstanceState Foreach10k_Concurrency10_Total() => Workloads.RunToCompletion(foreachBounded).State;
+    public InstanceState Foreach10k_Concurrency10_Total() => Workloads.RunToCompletion(foreachBounded, items).State;
 
     /// <summary>A 10,000-item foreach, maxConcurrency 0 (host maximum, 100): the whole instance.</summary>
     [Benchmark]
-    public InstanceState Foreach10k_HostMaximum_Total() => Workloads.RunToCompletion(foreachUnbounded).State;
+    public InstanceState Foreach10k_HostMaximum_Total() => Workloads.RunToCompletion(foreachUnbounded, items).State;
 }
 
 /// <summary>Expression cost: one template evaluation in a small scope.</summary>

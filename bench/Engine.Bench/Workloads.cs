@@ -31,13 +31,16 @@ internal static class Workloads
         return Compile(json.ToString());
     }
 
-    /// <summary>A foreach over <paramref name="items"/> numbers whose body is one activity node with a templated input.</summary>
-    public static WorkflowPlan Foreach(int items, int maxConcurrency) => Compile("""
+    /// <summary>A foreach over <c>input.items</c> whose body is one activity node with a templated input.</summary>
+    /// <summary>An input with <c>items</c>: the numbers 0 to count - 1.</summary>
+    public static JsonElement ItemsInput(int count)
+        => JsonDocument.Parse("{\"items\":[" + string.Join(",", Enumerable.Range(0, count)) + "]}").RootElement.Clone();
+
+    public static WorkflowPlan Foreach(int maxConcurrency) => Compile("""
         {"name":"fanout","nodes":{
-          "each":{"type":"foreach","items":"${{ Array.from({length: ITEMS}, (_, i) => i) }}","maxConcurrency":LIMIT,
+          "each":{"type":"foreach","items":"${{ input.items }}","maxConcurrency":LIMIT,
             "body":{"nodes":{"work":{"type":"activity","activity":"echo","input":"${{ item }}"}}}}}}
-        """.Replace("ITEMS", items.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-           .Replace("LIMIT", maxConcurrency.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        """.Replace("LIMIT", maxConcurrency.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
 
     public static WorkflowPlan Compile(string json)
     {
@@ -54,10 +57,10 @@ internal static class Workloads
     /// Runs an instance to completion as a host would: every RunNode answered at once with its input as output.
     /// Returns the final state and the number of decisions made.
     /// </summary>
-    public static (InstanceState State, int Decisions) RunToCompletion(WorkflowPlan plan)
+    public static (InstanceState State, int Decisions) RunToCompletion(WorkflowPlan plan, JsonElement? input = null)
     {
         var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var state = Decider.Create(plan, "bench-1", Input, now);
+        var state = Decider.Create(plan, "bench-1", input ?? Input, now);
         var pending = new Queue<WorkflowEvent>();
         pending.Enqueue(new InstanceStarted("e0"));
         var decisions = 0;

@@ -40,7 +40,7 @@ internal sealed partial class DecisionContext
                 break;
 
             case HttpNode or ActivityNode or WorkflowNode:
-                StartAttempt(path, node, state with { Retries = ImmutableArray.Create(new int[node.Retry.Length]) });
+                StartAttempt(path, node, node.Retry.IsEmpty ? state : state with { Retries = ImmutableArray.Create(new int[node.Retry.Length]) });
                 break;
 
             case WaitNode wait:

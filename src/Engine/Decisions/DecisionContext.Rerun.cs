@@ -133,8 +133,9 @@ internal sealed partial class DecisionContext
             {
                 TryDecide(prefix, node);
             }
-            else if (state.Status == NodeStatus.Running && state.Active == 0 && state.CompletedAt is null)
+            else if (state.Status == NodeStatus.Running)
             {
+                // Only nodes that ResetScope resumed in place are running in a Failed instance's scope.
                 switch (node.Definition)
                 {
                     case ForeachNode:
@@ -146,10 +147,6 @@ internal sealed partial class DecisionContext
                     default:
                         break;
                 }
-            }
-            else if (state.Status == NodeStatus.Running && node.Definition is LoopNode && state.Active == 1)
-            {
-                RestartIteration(path, node, state.Next);
             }
         }
     }

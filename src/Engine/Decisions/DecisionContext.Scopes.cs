@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
@@ -254,43 +255,18 @@ internal sealed partial class DecisionContext
 
     /// <summary>The scope of a node's expressions: its visible nodes and the innermost body's variables.</summary>
     private ExpressionScope ScopeOf(string prefix, PlanNode node, JsonElement? nodeOutput)
-    {
-        var visible = new Dictionary<string, NodeView>(node.Visible.Length, StringComparer.Ordinal);
-        foreach (var id in node.Visible)
-        {
-            var target = plan.Nodes[id];
-            visible[id] = View(PrefixFor(target.Scope, prefix) + id);
-        }
-
-        return BuildScope(prefix, visible, nodeOutput);
-    }
+        => BuildScope(prefix, new VisibleNodes(this, prefix, node.Visible, node.VisibleSet), nodeOutput);
 
     /// <summary>The scope of a document or body output and of <c>until</c>: every node of that scope.</summary>
     private ExpressionScope ScopeOfAll(string prefix, ScopePlan scope, JsonElement? scopeOutput)
-    {
-        var visible = new Dictionary<string, NodeView>(scope.Nodes.Length, StringComparer.Ordinal);
-        if (scope.Owner is { } owner)
-        {
-            foreach (var id in owner.Visible)
-            {
-                visible[id] = View(PrefixFor(plan.Nodes[id].Scope, prefix) + id);
-            }
-        }
-
-        foreach (var node in scope.Nodes)
-        {
-            visible[node.Id] = View(prefix + node.Id);
-        }
-
-        return BuildScope(prefix, visible, scopeOutput);
-    }
+        => BuildScope(prefix, new VisibleNodes(this, prefix, scope.Visible, scope.VisibleSet), scopeOutput);
 
     private NodeView View(string path)
         => nodes.TryGetValue(path, out var state)
             ? new NodeView(StatusNames[(int)state.Status], state.Output, state.Error)
             : new NodeView(StatusNames[(int)NodeStatus.Pending], null, null);
 
-    private ExpressionScope BuildScope(string prefix, Dictionary<string, NodeView> visible, JsonElement? scopeOutput)
+    private ExpressionScope BuildScope(string prefix, VisibleNodes visible, JsonElement? scopeOutput)
     {
         if (prefix.Length == 0)
         {
@@ -359,5 +335,37 @@ internal sealed partial class DecisionContext
         }
 
         return properties.Count == 0 ? JsonValues.EmptyObject : JsonValues.Object(properties);
+    }
+
+    /// <summary>The nodes an expression may read, looked up only when the expression reads them.</summary>
+    private sealed class VisibleNodes(DecisionContext context, string prefix, ImmutableArray<string> ids, FrozenSet<string> set)
+        : IReadOnlyDictionary<string, NodeView>
+    {
+        public int Count => ids.Length;
+
+        public IEnumerable<string> Keys => ids;
+
+        public IEnumerable<NodeView> Values => ids.Select(id => this[id]);
+
+        public NodeView this[string key] => TryGetValue(key, out var view) ? view : throw new KeyNotFoundException($"Node '{key}' is not visible here.");
+
+        public bool ContainsKey(string key) => set.Contains(key);
+
+        public bool TryGetValue(string key, out NodeView value)
+        {
+            if (!set.Contains(key))
+            {
+                value = default;
+                return false;
+            }
+
+            value = context.View(PrefixFor(context.plan.Nodes[key].Scope, prefix) + key);
+            return true;
+        }
+
+        public IEnumerator<KeyValuePair<string, NodeView>> GetEnumerator()
+            => ids.Select(id => KeyValuePair.Create(id, this[id])).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -110,8 +110,9 @@ public sealed record InstanceState
 /// <summary>The state of one node, or of one body iteration (path <c>each[3]</c>).</summary>
 public sealed record NodeState
 {
-    /// <summary>The node's id in the definition.</summary>
-    public required string NodeId { get; init; }
+    /// <summary>The node's id in the definition (not serialized: it is the last segment of the path).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string NodeId { get; init; } = "";
 
     /// <summary>The status.</summary>
     public NodeStatus Status { get; init; }
@@ -119,8 +120,8 @@ public sealed record NodeState
     /// <summary>Attempts started (http, activity, workflow) in this epoch.</summary>
     public int Attempt { get; init; }
 
-    /// <summary>Retries used per retrier, by the retrier's index.</summary>
-    public ImmutableArray<int> Retries { get; init; } = ImmutableArray<int>.Empty;
+    /// <summary>Retries used per retrier, by the retrier's index; default (not serialized) when the node has no retrier.</summary>
+    public ImmutableArray<int> Retries { get; init; }
 
     /// <summary>When it started (or was decided).</summary>
     public DateTimeOffset? StartedAt { get; init; }
@@ -162,7 +163,7 @@ public sealed record NodeState
     public int FailedItems { get; init; }
 
     /// <summary>For a foreach being rerun: indexes of failed items still to start again, in order.</summary>
-    public ImmutableArray<int> RerunItems { get; init; } = ImmutableArray<int>.Empty;
+    public ImmutableArray<int> RerunItems { get; init; }
 }
 
 /// <summary>An outstanding durable timer.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -24,7 +25,9 @@ public static class StateSerializer
         // Collections come back with default comparers; the decider relies on ordinal ordering.
         return state with
         {
-            Nodes = state.Nodes.WithComparers(StringComparer.Ordinal),
+            Nodes = ImmutableSortedDictionary.CreateRange(
+                StringComparer.Ordinal,
+                state.Nodes.Select(n => KeyValuePair.Create(n.Key, n.Value with { NodeId = NodePath.NodeId(n.Key) }))),
             Timers = state.Timers.WithComparers(StringComparer.Ordinal),
             EventQueues = state.EventQueues.WithComparers(StringComparer.Ordinal),
             Waiters = state.Waiters.WithComparers(StringComparer.Ordinal),

@@ -107,7 +107,11 @@ public sealed class WorkflowPlan
             }
 
             node.Visible = [.. outerVisible, .. seen.Order(StringComparer.Ordinal)];
+            node.VisibleSet = node.Visible.ToFrozenSet(StringComparer.Ordinal);
         }
+
+        scope.Visible = [.. outerVisible, .. ordered.Select(n => n.Id)];
+        scope.VisibleSet = scope.Visible.ToFrozenSet(StringComparer.Ordinal);
 
         scope.Nodes = ordered;
         scope.Roots = [.. ordered.Where(n => n.Definition.RunAfter.IsEmpty)];
@@ -196,6 +200,12 @@ public sealed class ScopePlan
     /// <summary>Nodes ordered so that every node comes after its predecessors.</summary>
     public ImmutableArray<PlanNode> TopologicalOrder { get; internal set; }
 
+    /// <summary>Node ids the scope's output (and a loop's <c>until</c>) may read: the owner's and every node of the scope.</summary>
+    public ImmutableArray<string> Visible { get; internal set; }
+
+    /// <summary><see cref="Visible"/> as a set.</summary>
+    public FrozenSet<string> VisibleSet { get; internal set; } = FrozenSet<string>.Empty;
+
     /// <summary>0 at the top, 1 in a body, 2 in a body's body, ...</summary>
     public int Depth { get; internal init; }
 }
@@ -263,8 +273,11 @@ public sealed class PlanNode
     /// <summary>True when some node of the same scope accepts <c>failed</c> from this one.</summary>
     public bool FailureHandled { get; internal set; }
 
-    /// <summary>Node ids the node's expressions may read, in ordinal order.</summary>
+    /// <summary>Node ids the node's expressions may read: the owner's, then its runAfter ancestors in ordinal order.</summary>
     public ImmutableArray<string> Visible { get; internal set; }
+
+    /// <summary><see cref="Visible"/> as a set.</summary>
+    public FrozenSet<string> VisibleSet { get; internal set; } = FrozenSet<string>.Empty;
 
     /// <summary>The body scope of a foreach/loop.</summary>
     public ScopePlan? Body { get; internal set; }

@@ -12,9 +12,9 @@ namespace Serverless.Engine.Definitions;
 /// </summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] DocumentFields = ["$schema", "name", "description", "timeout", "defaults", "nodes", "output"];
-    private static readonly string[] DefaultsFields = ["retry", "timeout"];
-    private static readonly string[] BodyFields = ["nodes", "output"];
+    internal static readonly string[] DocumentFields = ["$schema", "name", "description", "timeout", "defaults", "nodes", "output"];
+    internal static readonly string[] DefaultsFields = ["retry", "timeout"];
+    internal static readonly string[] BodyFields = ["nodes", "output"];
 
     private static readonly TemplateOptions Single = new() { RequireSingleExpression = true };
 
@@ -65,8 +65,11 @@ internal sealed partial class DefinitionReader
             Index(nodesElement, document.PathOf("nodes"), rootScope);
             if (_nodeCount > _limits.MaxNodes)
             {
+                // Past the limit, stop at the index's findings: reading every node of an oversized document is work
+                // a caller could make us do on purpose.
                 document.Error("nodes", string.Create(CultureInfo.InvariantCulture,
                     $"the document has {_nodeCount} nodes, bodies included; at most {_limits.MaxNodes} are allowed"));
+                return null;
             }
 
             nodes = ReadScope(rootScope);

@@ -90,7 +90,7 @@ internal sealed partial class DefinitionReader
 
     private void CheckReads()
     {
-        foreach (var check in _reads)
+        foreach (var check in _reads.Where(c => !UnderDuplicate(c.Scope)))
         {
             foreach (var id in check.Template!.ReferencedNodes.Distinct(StringComparer.Ordinal))
             {
@@ -100,6 +100,20 @@ internal sealed partial class DefinitionReader
                 }
             }
         }
+    }
+
+    /// <summary>A scope inside a node whose id is taken has no reliable graph; its reads are not judged.</summary>
+    private static bool UnderDuplicate(ScopeInfo scope)
+    {
+        for (var s = scope; s.Owner is { } owner; s = s.Parent!)
+        {
+            if (owner.IsDuplicate)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool CanRead(ReadCheck check, string id)
@@ -122,7 +136,9 @@ internal sealed partial class DefinitionReader
 
         if (target == check.Node)
         {
-            return $"node '{id}' cannot read its own result; 'select' sees it as 'output'";
+            return check.Pointer.EndsWith("/select", StringComparison.Ordinal)
+                ? $"node '{id}' cannot read its own result; 'select' sees it as 'output'"
+                : $"node '{id}' cannot read its own result";
         }
 
         if (check.Scope.IsWithin(target.Scope))

@@ -10,7 +10,7 @@ internal sealed partial class DefinitionReader
 {
     private static readonly string[] CommonFields = ["type", "runAfter", "if", "select"];
 
-    private static readonly Dictionary<string, string[]> FieldsByType = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string[]> FieldsByType = new(StringComparer.Ordinal)
     {
         ["http"] = [.. CommonFields, "request", "successCodes", "timeout", "auth", "idempotencyKeyHeader", "retry"],
         ["activity"] = [.. CommonFields, "activity", "input", "timeout", "retry"],
@@ -24,7 +24,7 @@ internal sealed partial class DefinitionReader
         ["fail"] = [.. CommonFields, "error", "message"],
     };
 
-    private static readonly string[] RequestFields = ["method", "url", "headers", "query", "body"];
+    internal static readonly string[] RequestFields = ["method", "url", "headers", "query", "body"];
     private static readonly string[] AuthFields = ["type", "resource"];
     private static readonly TemplateOptions RequestOptions = new() { AllowSecrets = true };
 
@@ -53,7 +53,7 @@ internal sealed partial class DefinitionReader
         }
 
         var type = allowed is null ? null : info.Type;
-        var reader = ObjectReader.Open(element, info.Pointer, type is null ? "a node" : $"a {type} node", allowed, _errors,
+        var reader = ObjectReader.Open(element, info.Pointer, type is null ? "a node" : $"{Syntax.WithArticle(type)} node", allowed, _errors,
             field => ExplainNodeField(field, type))!;
 
         var check = info.IsDuplicate ? null : new ReadCheck(info.Scope, info);
@@ -83,8 +83,8 @@ internal sealed partial class DefinitionReader
 
     private static string? ExplainNodeField(string field, string? type) => field switch
     {
-        "retry" => $"'retry' is allowed only on http, activity and workflow nodes, not on a {type} node",
-        "timeout" => $"'timeout' is allowed only on http, activity and event nodes, not on a {type} node",
+        "retry" => $"'retry' is allowed only on http, activity and workflow nodes, not on {Syntax.WithArticle(type!)} node",
+        "timeout" => $"'timeout' is allowed only on http, activity and event nodes, not on {Syntax.WithArticle(type!)} node",
         _ => null,
     };
 
@@ -468,6 +468,7 @@ internal sealed partial class DefinitionReader
     private static string Describe(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String or JsonValueKind.Number => element.GetRawText().Length <= 40 ? element.GetRawText() : Syntax.Kind(element.ValueKind),
+        JsonValueKind.Array when element.GetArrayLength() == 0 => "an empty array",
         _ => Syntax.Kind(element.ValueKind),
     };
 }

@@ -134,8 +134,14 @@ internal sealed class ObjectReader
     /// <summary>The field as an integer of at least <paramref name="min"/>.</summary>
     public int? GetInt(string name, int min, bool required = false)
     {
-        if (Get(name, JsonValueKind.Number, required) is not { } value)
+        if (Get(name, required) is not { } value)
         {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            _errors.Add(new(PathOf(name), $"'{name}' must be an integer, not {Syntax.Kind(value.ValueKind)}"));
             return null;
         }
 

@@ -7,7 +7,7 @@ namespace Serverless.Engine.Definitions;
 /// <summary>Reading of <c>retry</c>: one retrier or an ordered array of them.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] RetryFields = ["errors", "maxAttempts", "interval", "backoff", "maxInterval", "jitter"];
+    internal static readonly string[] RetryFields = ["errors", "maxAttempts", "interval", "backoff", "maxInterval", "jitter"];
 
     /// <summary>Reads a retry value; an empty array means "run once" (it overrides <c>defaults.retry</c>).</summary>
     private ImmutableArray<RetryPolicy>? ReadRetry(JsonElement element, string pointer)

@@ -78,6 +78,10 @@ internal static partial class Syntax
         _ => "nothing",
     };
 
-    /// <summary>Joins names for a message: <c>'a', 'b' or 'c'</c>.</summary>
+    /// <summary>A word with its indefinite article: "an event", "a set".</summary>
+    public static string WithArticle(string word) =>
+        (word.Length > 0 && "aeiouAEIOU".Contains(word[0], StringComparison.Ordinal) ? "an " : "a ") + word;
+
+    /// <summary>Joins names for a message: <c>a, b, c</c>.</summary>
     public static string OneOf(IEnumerable<string> names) => string.Join(", ", names);
 }

@@ -94,6 +94,12 @@ public sealed class FaultServer : IAsyncLifetime
             response.ContentType = "application/json";
             await response.WriteAsync("""{"hello":"world","n":[1,2,3]}""");
         }
+        else if (path.StartsWith("/api/workflows/", StringComparison.Ordinal))
+        {
+            // Stands in for the host's own definitions API (samples/http-echo.json calls it).
+            response.ContentType = "application/json; charset=utf-8";
+            await response.WriteAsync(JsonSerializer.Serialize(new { name = path["/api/workflows/".Length..], version = 1, nodes = new { } }));
+        }
         else if (path == "/text")
         {
             response.ContentType = "text/plain; charset=utf-8";
