@@ -21,8 +21,13 @@ public sealed record NodeResult(bool Succeeded, JsonElement? Output, WorkflowErr
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown node outcome."),
     };
 
-    /// <summary>Converts back; a malformed result (no error on failure) becomes an ActivityError.</summary>
+    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement.Clone();
+
+    /// <summary>
+    /// Converts back; a JSON <c>null</c> output (which serializers read back as a missing value) stays JSON null, and a
+    /// malformed result (no error on failure) becomes an ActivityError.
+    /// </summary>
     public NodeOutcome ToOutcome() => Succeeded
-        ? NodeOutcome.Success(Output ?? default)
+        ? NodeOutcome.Success(Output is { ValueKind: not JsonValueKind.Undefined } output ? output : JsonNull)
         : NodeOutcome.Failure(Error ?? new WorkflowError(ErrorTypes.ActivityError, "The node activity reported a failure without an error."), RetryAfter);
 }

@@ -42,8 +42,12 @@ internal sealed class DurableOrchestrationRuntime : IOrchestrationRuntime
     public Task CreateTimer(DateTimeOffset dueAt, CancellationToken cancellationToken)
         => _context.CreateTimer(dueAt.UtcDateTime, cancellationToken);
 
-    public Task<JsonElement> WaitForEventAsync(string name)
-        => _context.WaitForExternalEvent<JsonElement>(name);
+    public async Task<JsonElement> WaitForEventAsync(string name)
+    {
+        // An event raised without a body arrives as no value at all; the decider sees JSON null.
+        var payload = await _context.WaitForExternalEvent<JsonElement>(name);
+        return payload.ValueKind == JsonValueKind.Undefined ? JsonNull : payload;
+    }
 
     public async Task<ChildOutcome> RunChildAsync(ChildRequest request)
     {
