@@ -107,6 +107,7 @@ public sealed class OrchestrationDriver
             if (_completions >= _options.HistoryBound && _work == 0 && !_outstanding.Exists(o => o.Task.IsCompleted))
             {
                 var next = input with { Continuation = Capture(input.Continuation?.Generation ?? 0) };
+                _housekeeping.Add(_runtime.SaveCheckpointAsync(next.Continuation!));
                 await FinishAsync();
                 _runtime.ContinueAsNew(next);
                 return null;

@@ -40,9 +40,10 @@ public sealed class InstanceFunctions
         CancellationToken cancellationToken)
     {
         var instanceId = request.Query["instanceId"];
-        if (ApiValidation.CheckWorkflowName(name) is { } nameError)
+        if (ApiValidation.CheckWorkflowName(name) is not null)
         {
-            return await HttpJson.ErrorAsync(request, nameError);
+            // A name no definition can have is simply not registered.
+            return await HttpJson.ErrorAsync(request, ApiError.NotFound($"Workflow '{HttpJson.Shorten(name)}' is not registered."));
         }
 
         if (ApiValidation.TryParseVersion(request.Query["version"], out var pinned) is { } versionError)
