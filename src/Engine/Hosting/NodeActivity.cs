@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using Serverless.Engine.Decisions;
+using Serverless.Engine.Definitions;
+using Serverless.Engine.Execution;
+
+namespace Serverless.Engine.Hosting;
+
+/// <summary>
+/// The body of the node activity: finds the node in the pinned definition and runs one attempt through the
+/// <see cref="INodeExecutor"/>. Failures are values; only a missing definition or node is reported as an error too.
+/// </summary>
+public sealed class NodeActivity
+{
+    private readonly IDefinitionSource _definitions;
+    private readonly INodeExecutor _executor;
+    private readonly ConcurrentDictionary<(string Workflow, int Version), WorkflowPlan> _plans = new();
+
+    /// <summary>Creates the activity body.</summary>
+    public NodeActivity(IDefinitionSource definitions, INodeExecutor executor)
+    {
+        _definitions = definitions ?? throw new ArgumentNullException(nameof(definitions));
+        _executor = executor ?? throw new ArgumentNullException(nameof(executor));
+    }
+
+    /// <summary>Parses and compiles a definition; tests replace it while the parser is elsewhere.</summary>
+    internal Func<DefinitionSnapshot, WorkflowPlan> Compile { get; init; } = snapshot =>
+    {
+        var parsed = DefinitionParser.Parse(snapshot.Json);
+        return parsed.IsValid
+            ? WorkflowPlan.Compile(parsed.Definition!, snapshot.Version)
+            : throw new InvalidOperationException($"Version {snapshot.Version} of the registered definition is not valid.");
+    };
+
+    /// <summary>Runs one attempt of <paramref name="request"/>'s node work.</summary>
+    public async Task<NodeResult> RunAsync(NodeActivityRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!_plans.TryGetValue((request.Workflow, request.Version), out var plan))
+        {
+            var snapshot = await _definitions.GetAsync(request.Workflow, request.Version, cancellationToken);
+            if (snapshot is null)
+            {
+                return NodeResult.From(NodeOutcome.Failure(new WorkflowError(
+                    ErrorTypes.WorkflowNotFound, $"Workflow '{request.Workflow}' version {request.Version} is not registered.")));
+            }
+
+            plan = _plans.GetOrAdd((request.Workflow, request.Version), Compile(snapshot));
+        }
+
+        if (!plan.Nodes.TryGetValue(request.Command.NodeId, out var node))
+        {
+            return NodeResult.From(NodeOutcome.Failure(new WorkflowError(
+                ErrorTypes.ValidationError, $"Node '{request.Command.NodeId}' is not in workflow '{request.Workflow}' version {request.Version}.")));
+        }
+
+        var outcome = await _executor.ExecuteAsync(new NodeWork(request.InstanceId, node.Definition, request.Command), cancellationToken);
+        return NodeResult.From(outcome);
+    }
+}

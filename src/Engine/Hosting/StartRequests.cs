@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace Serverless.Engine.Hosting;
+
+/// <summary>Helpers for the start and rerun endpoints of a host whose instances live in Durable Functions.</summary>
+public static class StartRequests
+{
+    /// <summary>
+    /// True when an existing instance's serialized orchestration input is the same start as
+    /// <paramref name="workflow"/>, <paramref name="version"/> and <paramref name="input"/> (an idempotent repeat),
+    /// false when anything differs (a conflict). Property names compare case-insensitively, values by JSON equality.
+    /// </summary>
+    public static bool IsSameStart(string? serializedInput, string workflow, int version, JsonElement input)
+    {
+        if (ReadInput(serializedInput) is not { } existing)
+        {
+            return false;
+        }
+
+        return string.Equals(existing.Workflow, workflow, StringComparison.Ordinal)
+            && existing.Version == version
+            && JsonElement.DeepEquals(existing.Input, input);
+    }
+
+    /// <summary>Reads a serialized <see cref="OrchestrationInput"/>; null when it is absent or not one.</summary>
+    public static OrchestrationInput? ReadInput(string? serializedInput)
+    {
+        if (string.IsNullOrWhiteSpace(serializedInput))
+        {
+            return null;
+        }
+
+        try
+        {
+            var input = JsonSerializer.Deserialize<OrchestrationInput>(serializedInput, JsonSerializerOptions.Web);
+            return input is { Workflow: not null } ? input : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads at most <paramref name="limit"/> bytes of <paramref name="body"/>; null when the body is longer (answer 413
+    /// without reading the rest).
+    /// </summary>
+    public static async Task<byte[]?> ReadBodyAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,39 @@
+using Serverless.Engine.Definitions;
+using Serverless.Engine.Hosting;
+
+namespace Serverless.FunctionApp;
+
+/// <summary>The app's settings, read from the <c>Workflows</c> section (app settings <c>Workflows__Name</c>).</summary>
+public sealed class FunctionAppOptions
+{
+    /// <summary>Table holding workflow definitions. <value>Default <c>WorkflowDefinitions</c>.</value></summary>
+    public string DefinitionsTable { get; set; } = "WorkflowDefinitions";
+
+    /// <summary>Blob container holding orchestration checkpoints. <value>Default <c>workflow-checkpoints</c>.</value></summary>
+    public string CheckpointContainer { get; set; } = "workflow-checkpoints";
+
+    /// <summary>Largest instance input and event payload in bytes. <value>Default 256 KiB.</value></summary>
+    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Limits definitions must respect.</summary>
+    public DefinitionLimits DefinitionLimits { get; set; } = DefinitionLimits.Default;
+
+    /// <summary>History bound, width cap and checkpoint interval of the orchestrator.</summary>
+    public OrchestrationDriverOptions Orchestration { get; set; } = OrchestrationDriverOptions.Default;
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DefinitionsTable) || string.IsNullOrWhiteSpace(CheckpointContainer))
+        {
+            throw new InvalidOperationException("Workflows:DefinitionsTable and Workflows:CheckpointContainer must be set.");
+        }
+
+        if (MaxPayloadBytes < 1024)
+        {
+            throw new InvalidOperationException($"Workflows:MaxPayloadBytes is {MaxPayloadBytes}; it must be at least 1024.");
+        }
+
+        Orchestration.Validate();
+    }
+}

@@ -1,0 +1,38 @@
+namespace Serverless.FunctionApp.Orchestration;
+
+/// <summary>The names the orchestrator and its activities are registered under (they appear in history: never rename).</summary>
+public static class FunctionNames
+{
+    /// <summary>The one orchestrator; every workflow instance (and child) runs it.</summary>
+    public const string Orchestrator = "WorkflowOrchestrator";
+
+    /// <summary>Loads a pinned (or the latest) definition so replays read it from history.</summary>
+    public const string LoadDefinition = "LoadWorkflowDefinition";
+
+    /// <summary>Resolves a workflow's latest version for a child started without one.</summary>
+    public const string ResolveVersion = "ResolveWorkflowVersion";
+
+    /// <summary>Runs one attempt of http/activity node work through the engine's executors.</summary>
+    public const string RunNode = "RunWorkflowNode";
+
+    /// <summary>Terminates a child instance through the durable client.</summary>
+    public const string TerminateInstance = "TerminateWorkflowInstance";
+
+    /// <summary>Writes a checkpoint of the driver state to blob storage.</summary>
+    public const string SaveCheckpoint = "SaveWorkflowCheckpoint";
+}
+
+/// <summary>Input of <see cref="FunctionNames.LoadDefinition"/> and <see cref="FunctionNames.ResolveVersion"/>.</summary>
+/// <param name="Workflow">The workflow name.</param>
+/// <param name="Version">The version; null for the latest.</param>
+public sealed record DefinitionRequest(string Workflow, int? Version);
+
+/// <summary>Input of <see cref="FunctionNames.TerminateInstance"/>.</summary>
+/// <param name="InstanceId">The instance to terminate.</param>
+/// <param name="Reason">Why.</param>
+public sealed record TerminateRequest(string InstanceId, string Reason);
+
+/// <summary>Input of <see cref="FunctionNames.SaveCheckpoint"/>.</summary>
+/// <param name="InstanceId">The instance.</param>
+/// <param name="Checkpoint">The checkpoint.</param>
+public sealed record CheckpointRequest(string InstanceId, Serverless.Engine.Hosting.Continuation Checkpoint);
