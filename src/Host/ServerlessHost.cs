@@ -58,7 +58,7 @@ public static class ServerlessHost
             return new DefinitionRegistry(
                 sp.GetRequiredService<IDefinitionStore>(),
                 sp.GetRequiredService<TimeProvider>(),
-                planOptions: new Serverless.Engine.Decisions.PlanOptions { MaxValueBytes = o.MaxPayloadBytes, HostMaxConcurrency = o.MaxForeachConcurrency });
+                planOptions: new Serverless.Engine.Decisions.PlanOptions { MaxValueBytes = o.MaxPayloadBytes, HostMaxConcurrency = o.MaxForeachConcurrency, MaxQueuedEvents = o.MaxQueuedEvents });
         });
         services.AddSingleton(sp => new PartitionTable(sp.GetRequiredService<IOptions<ServerlessHostOptions>>().Value.Partitions));
         services.AddSingleton<HostMetrics>();

@@ -44,6 +44,9 @@ public sealed partial class ServerlessHostOptions
     /// <summary>What a foreach's <c>maxConcurrency: 0</c> means: bodies running at once per foreach (at least 100). <value>Default 100.</value></summary>
     public int MaxForeachConcurrency { get; set; } = 100;
 
+    /// <summary>Raised events an instance keeps queued (no node waiting for them yet); one more is answered 429. <value>Default 1,000.</value></summary>
+    public int MaxQueuedEvents { get; set; } = 1000;
+
     /// <summary>Largest instance input, event payload and node output, in bytes; a larger request is answered 413, a larger output fails its node with OutputTooLarge. <value>Default 256 KiB.</value></summary>
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
@@ -112,6 +115,11 @@ public sealed partial class ServerlessHostOptions
         if (MaxConcurrentNodeWork < 1)
         {
             problems.Add("Host:MaxConcurrentNodeWork must be at least 1.");
+        }
+
+        if (MaxQueuedEvents < 1)
+        {
+            problems.Add("Host:MaxQueuedEvents must be at least 1.");
         }
 
         if (MaxForeachConcurrency < 100)

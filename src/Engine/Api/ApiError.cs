@@ -21,6 +21,8 @@ public static class ApiErrorTypes
     public const string Gone = "Gone";
     /// <summary>413: the body is over the size limit.</summary>
     public const string PayloadTooLarge = "PayloadTooLarge";
+    /// <summary>429: the instance already holds as many queued events as it keeps.</summary>
+    public const string EventQueueFull = "EventQueueFull";
     /// <summary>501: a Durable route this host does not implement.</summary>
     public const string NotImplemented = "NotImplemented";
     /// <summary>500: the host failed; the message says what it could.</summary>
@@ -75,6 +77,9 @@ public sealed record ApiError(int StatusCode, string Type, string Message, IRead
 
     /// <summary>413.</summary>
     public static ApiError TooLarge(long limitBytes) => new(413, ApiErrorTypes.PayloadTooLarge, $"The request body is larger than the limit of {limitBytes} bytes.");
+
+    /// <summary>429.</summary>
+    public static ApiError QueueFull(string message) => new(429, ApiErrorTypes.EventQueueFull, message);
 
     /// <summary>501.</summary>
     public static ApiError NotImplemented(string message) => new(501, ApiErrorTypes.NotImplemented, message);

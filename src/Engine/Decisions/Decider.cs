@@ -18,6 +18,32 @@ public static partial class Decider
     /// <summary>The semantics version this engine writes and the only one it accepts.</summary>
     public const int SemanticsVersion = 1;
 
+    /// <summary>
+    /// Whether the instance takes a raised event named <paramref name="eventName"/> now: a node waits for it, or fewer
+    /// than <see cref="PlanOptions.MaxQueuedEvents"/> events are queued. Hosts check this before acknowledging a raise,
+    /// so the decider never has to drop an acknowledged event.
+    /// </summary>
+    public static bool CanAcceptEvent(WorkflowPlan plan, InstanceState state, string eventName)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(eventName);
+        var waiting = state.Status == InstanceStatus.Running
+            && state.Waiters.TryGetValue(eventName.ToLowerInvariant(), out var queue) && !queue.IsEmpty;
+        return waiting || QueuedEventCount(state.EventQueues) < plan.Options.MaxQueuedEvents;
+    }
+
+    internal static int QueuedEventCount(IEnumerable<KeyValuePair<string, System.Collections.Immutable.ImmutableQueue<RaisedEvent>>> queues)
+    {
+        var count = 0;
+        foreach (var (_, queue) in queues)
+        {
+            count += queue.Count();
+        }
+
+        return count;
+    }
+
     /// <summary>Creates the Pending state of a new instance.</summary>
     public static InstanceState Create(WorkflowPlan plan, string instanceId, JsonElement input, DateTimeOffset now)
     {

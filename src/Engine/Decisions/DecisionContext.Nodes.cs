@@ -193,8 +193,9 @@ internal sealed partial class DecisionContext
         var name = raised.Name.ToLowerInvariant();
         var waiting = status == InstanceStatus.Running && waiters.TryGetValue(name, out var found) && !found.IsEmpty ? found : null;
 
-        // The bound is on queued events: one a node is waiting for is never refused.
-        if (waiting is null && QueuedEventCount() >= plan.Options.MaxQueuedEvents)
+        // The bound is on queued events: one a node is waiting for is never refused. Hosts refuse the request first
+        // (Decider.CanAcceptEvent), so an event dropped here was never acknowledged to anyone.
+        if (waiting is null && Decider.QueuedEventCount(eventQueues) >= plan.Options.MaxQueuedEvents)
         {
             return;
         }
@@ -216,16 +217,6 @@ internal sealed partial class DecisionContext
         eventQueues = eventQueues.SetItem(name, pending.Enqueue(new RaisedEvent(raised.Id, raised.Payload.Clone())));
     }
 
-    private int QueuedEventCount()
-    {
-        var count = 0;
-        foreach (var (_, queue) in eventQueues)
-        {
-            count += queue.Count();
-        }
-
-        return count;
-    }
 
     private void RunForeach(string path, PlanNode node, NodeState state, ForeachNode each)
     {

@@ -155,6 +155,9 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
 /// <summary>The instance of a checked delivery does not exist.</summary>
 internal sealed class InstanceNotFoundException() : Exception("The instance does not exist.");
 
+/// <summary>The instance of a checked delivery already holds as many queued events as it keeps.</summary>
+internal sealed class EventQueueFullException() : Exception("The instance's event queue is full.");
+
 /// <summary>The instance of a checked delivery is final.</summary>
 internal sealed class InstanceFinalException(InstanceStatus status) : Exception($"The instance is {status}.")
 {

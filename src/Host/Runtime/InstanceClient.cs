@@ -77,6 +77,8 @@ internal sealed class InstanceClient(
         {
             DeliveryResult.NotFound => ApiError.NotFound($"Instance '{instanceId}' does not exist."),
             DeliveryResult.Final => ApiError.Gone($"Instance '{instanceId}' is final; it takes no more events."),
+            DeliveryResult.QueueFull => ApiError.QueueFull(
+                $"Instance '{instanceId}' already holds {runtime.MaxQueuedEvents} raised events that no node has taken yet; raise this one later (Host:MaxQueuedEvents)."),
             _ => null,
         };
     }

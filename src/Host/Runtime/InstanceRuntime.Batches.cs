@@ -167,6 +167,12 @@ internal sealed partial class InstanceRuntime
                 continue;
             }
 
+            if (item.Checked && item.Event is EventRaised raised && !Decider.CanAcceptEvent(resolved.Plan, state, raised.Name))
+            {
+                item.Saved?.TrySetException(new EventQueueFullException());
+                continue;
+            }
+
             accepted.Add(item);
             if (item.MarkParentNotified)
             {

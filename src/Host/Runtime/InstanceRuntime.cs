@@ -64,6 +64,9 @@ internal sealed partial class InstanceRuntime
 
     public int CachedInstances => _actors.Count;
 
+    /// <summary>Raised events an instance keeps queued before a raise is refused.</summary>
+    public int MaxQueuedEvents => _registry.PlanOptions.MaxQueuedEvents;
+
     /// <summary>
     /// Delivers an event durably: applied and saved in-process when this process owns the instance's partition,
     /// otherwise sent to the partition's control queue. Returns once the event cannot be lost.
@@ -113,6 +116,10 @@ internal sealed partial class InstanceRuntime
             {
                 return DeliveryResult.Final;
             }
+            catch (EventQueueFullException)
+            {
+                return DeliveryResult.QueueFull;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Fall back to the checked read and the queue.
@@ -128,6 +135,14 @@ internal sealed partial class InstanceRuntime
         if (accept is not null ? !accept(record.State) : StatusBuilder.IsFinal(record.State.Status))
         {
             return DeliveryResult.Final;
+        }
+
+        // Another process owns the instance: the check reads the saved state, so it is as current as that save.
+        if (@event is EventRaised raised
+            && await _registry.ResolveAsync(record.State.Workflow, record.State.Version, cancellationToken) is { } resolved
+            && !Decider.CanAcceptEvent(resolved.Plan, record.State, raised.Name))
+        {
+            return DeliveryResult.QueueFull;
         }
 
         await DeliverAsync(instanceId, @event, cancellationToken);
@@ -277,4 +292,6 @@ internal enum DeliveryResult
     NotFound,
     /// <summary>The instance is final.</summary>
     Final,
+    /// <summary>The instance holds as many queued events as it keeps.</summary>
+    QueueFull,
 }

@@ -130,6 +130,30 @@ public sealed class InstanceRoutesTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RaiseEvent_QueueFull_Returns429AndKeepsTheQueuedEvents()
+    {
+        var ct = Timeout();
+        await using var host = await InProcessHost.StartAsync(azurite.ConnectionString, "queuefull", new Dictionary<string, string?> { ["Host:MaxQueuedEvents"] = "2" });
+        await host.Api.PutWorkflowAsync(Workflows.Waiter, ct);
+        await host.Api.StartAsync("waiter", "queue-full", "null", ct);
+        await host.Api.WaitForStatusAsync("queue-full", s => s == "Running", ct);
+
+        // Nothing waits for "other": two queue, the third is refused with a clear error and changes nothing.
+        Assert.Equal(202, await host.Api.PostAsync($"{Instances}/queue-full/raiseEvent/other", "1", ct));
+        Assert.Equal(202, await host.Api.PostAsync($"{Instances}/queue-full/raiseEvent/other", "2", ct));
+        using var refused = await host.Client.PostAsync($"{Instances}/queue-full/raiseEvent/other", new StringContent("3"), ct);
+        var error = (await refused.Content.ReadFromJsonAsync<JsonObject>(ct))!["error"]!;
+        Assert.Equal((HttpStatusCode)429, refused.StatusCode);
+        Assert.Equal("EventQueueFull", error["type"]!.GetValue<string>());
+        Assert.Contains("queue-full", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // An event a node waits for is still taken.
+        Assert.Equal(202, await host.Api.PostAsync($"{Instances}/queue-full/raiseEvent/go", """{"ok":true}""", ct));
+        var final = await host.Api.WaitForFinalAsync("queue-full", ct);
+        Assert.True(final["output"]!["ok"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task InstanceRoutes_UnknownInstance_Return404()
     {
         var ct = Timeout();
