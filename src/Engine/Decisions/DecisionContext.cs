@@ -96,87 +96,74 @@ internal sealed partial class DecisionContext
 
     public void Apply(WorkflowEvent @event)
     {
-        switch (status)
+        if (status is InstanceStatus.Completed or InstanceStatus.Terminated)
         {
-            case InstanceStatus.Completed or InstanceStatus.Terminated:
+            return;
+        }
+
+        if (status == InstanceStatus.Failed)
+        {
+            if (@event is RerunRequested)
+            {
+                Rerun();
+            }
+
+            return;
+        }
+
+        // Control events act on a Pending, Running or Suspended instance alike.
+        switch (@event)
+        {
+            case TerminateRequested t:
+                Terminate(t.Reason);
                 return;
-            case InstanceStatus.Failed:
-                if (@event is RerunRequested)
-                {
-                    Rerun();
-                }
-
+            case SuspendRequested when status != InstanceStatus.Suspended:
+                changed = true;
+                status = InstanceStatus.Suspended;
+                return;
+            case ResumeRequested when status == InstanceStatus.Suspended:
+                Resume();
+                return;
+            case SuspendRequested or ResumeRequested or RerunRequested:
+                return;
+            default:
                 break;
-            case InstanceStatus.Suspended:
-                switch (@event)
-                {
-                    case ResumeRequested:
-                        Resume();
-                        return;
-                    case TerminateRequested t:
-                        Terminate(t.Reason);
-                        return;
-                    case SuspendRequested or RerunRequested:
-                    case InstanceStarted when startedAt is not null:
-                        return;
-                    default:
-                        Defer(@event);
-                        return;
-                }
+        }
 
-            case InstanceStatus.Pending:
-                switch (@event)
-                {
-                    case InstanceStarted:
-                        Start();
-                        break;
-                    case TerminateRequested t:
-                        Terminate(t.Reason);
-                        break;
-                    case SuspendRequested:
-                        changed = true;
-                        status = InstanceStatus.Suspended;
-                        break;
-                    case EventRaised raised:
-                        Raise(raised);
-                        break;
-                    default:
-                        break;
-                }
+        if (status == InstanceStatus.Suspended)
+        {
+            if (@event is not InstanceStarted || startedAt is null)
+            {
+                Defer(@event);
+            }
 
+            return;
+        }
+
+        switch (@event)
+        {
+            case InstanceStarted when status == InstanceStatus.Pending:
+                Start();
                 break;
-            case InstanceStatus.Running:
-                switch (@event)
-                {
-                    case NodeSucceeded s:
-                        OnNodeSucceeded(s);
-                        break;
-                    case NodeFailed f:
-                        OnNodeFailed(f);
-                        break;
-                    case TimerFired t:
-                        OnTimerFired(t);
-                        break;
-                    case EventRaised raised:
-                        Raise(raised);
-                        break;
-                    case ChildCompleted c:
-                        OnChildCompleted(c);
-                        break;
-                    case ChildFailed c:
-                        OnChildFailed(c);
-                        break;
-                    case TerminateRequested t:
-                        Terminate(t.Reason);
-                        break;
-                    case SuspendRequested:
-                        changed = true;
-                        status = InstanceStatus.Suspended;
-                        break;
-                    default:
-                        break;
-                }
-
+            case EventRaised raised:
+                Raise(raised);
+                break;
+            case NodeSucceeded s when status == InstanceStatus.Running:
+                OnNodeSucceeded(s);
+                break;
+            case NodeFailed f when status == InstanceStatus.Running:
+                OnNodeFailed(f);
+                break;
+            case TimerFired t when status == InstanceStatus.Running:
+                OnTimerFired(t);
+                break;
+            case ChildCompleted c when status == InstanceStatus.Running:
+                OnChildCompleted(c);
+                break;
+            case ChildFailed c when status == InstanceStatus.Running:
+                OnChildFailed(c);
+                break;
+            default:
                 break;
         }
 
