@@ -198,6 +198,13 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<ServerlessH
     {
         var chunks = (bytes.Length + ChunkBytes - 1) / ChunkBytes;
         entity[prefix + "N"] = chunks;
+        if (chunks == 1)
+        {
+            // The usual case: the array is fresh and only this entity holds it, so no copy.
+            entity[prefix + "0"] = bytes;
+            return;
+        }
+
         for (var i = 0; i < chunks; i++)
         {
             entity[prefix + i.ToString(CultureInfo.InvariantCulture)] = bytes.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, bytes.Length - (i * ChunkBytes))).ToArray();
