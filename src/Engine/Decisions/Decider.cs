@@ -33,6 +33,9 @@ public static partial class Decider
         return waiting || QueuedEventCount(state.EventQueues) < plan.Options.MaxQueuedEvents;
     }
 
+    /// <summary>Queued events the decider keeps at most: twice <see cref="PlanOptions.MaxQueuedEvents"/> (see <see cref="CanAcceptEvent"/>).</summary>
+    internal static int HardQueuedEventLimit(WorkflowPlan plan) => plan.Options.MaxQueuedEvents * 2;
+
     internal static int QueuedEventCount(IEnumerable<KeyValuePair<string, System.Collections.Immutable.ImmutableQueue<RaisedEvent>>> queues)
     {
         var count = 0;

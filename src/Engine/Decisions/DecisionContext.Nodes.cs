@@ -193,9 +193,10 @@ internal sealed partial class DecisionContext
         var name = raised.Name.ToLowerInvariant();
         var waiting = status == InstanceStatus.Running && waiters.TryGetValue(name, out var found) && !found.IsEmpty ? found : null;
 
-        // The bound is on queued events: one a node is waiting for is never refused. Hosts refuse the request first
-        // (Decider.CanAcceptEvent), so an event dropped here was never acknowledged to anyone.
-        if (waiting is null && Decider.QueuedEventCount(eventQueues) >= plan.Options.MaxQueuedEvents)
+        // The bound is on queued events: one a node is waiting for is never refused. Hosts refuse raises at the bound
+        // (Decider.CanAcceptEvent) before acknowledging them; the decider keeps up to twice the bound, so raises that
+        // passed a host's check concurrently (another process, a stale read) are not lost, and memory stays bounded.
+        if (waiting is null && Decider.QueuedEventCount(eventQueues) >= Decider.HardQueuedEventLimit(plan))
         {
             return;
         }

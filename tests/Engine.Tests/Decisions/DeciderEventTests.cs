@@ -262,18 +262,34 @@ public sealed class DeciderEventTests
     }
 
     [Fact]
-    public void Event_QueueBound_FurtherEventsIgnored()
+    public void CanAcceptEvent_AtTheBound_IsFalseUnlessANodeWaitsForIt()
     {
-        var plan = Plan("""{ "name": "wf", "nodes": { "ev": { "type": "event", "event": "never" } } }""", new PlanOptions { MaxQueuedEvents = 2 });
+        var plan = Plan("""{ "name": "wf", "nodes": { "ev": { "type": "event", "event": "go" } } }""", new PlanOptions { MaxQueuedEvents = 2 });
         var state = Decider.Decide(plan, Decider.Create(plan, "i1", EmptyInput, T0), new InstanceStarted("e0"), T0).State;
+        Assert.True(Decider.CanAcceptEvent(plan, state, "other"));
         state = Decider.Decide(plan, state, new EventRaised("e1", "other", Json("1")), T0).State;
         state = Decider.Decide(plan, state, new EventRaised("e2", "other", Json("2")), T0).State;
 
-        var third = Decider.Decide(plan, state, new EventRaised("e3", "other", Json("3")), T0);
+        Assert.False(Decider.CanAcceptEvent(plan, state, "other"));
+        Assert.True(Decider.CanAcceptEvent(plan, state, "GO"));
+    }
 
-        Assert.Same(state, third.State);
-        Assert.Empty(third.Commands);
-        Assert.Equal(2, state.EventQueues["other"].Count());
+    [Fact]
+    public void Event_PastTheBound_KeptUpToTwiceTheBoundThenIgnored()
+    {
+        // Hosts refuse at the bound; events that passed a host's check concurrently are kept, up to twice the bound.
+        var plan = Plan("""{ "name": "wf", "nodes": { "ev": { "type": "event", "event": "never" } } }""", new PlanOptions { MaxQueuedEvents = 2 });
+        var state = Decider.Decide(plan, Decider.Create(plan, "i1", EmptyInput, T0), new InstanceStarted("e0"), T0).State;
+        for (var i = 1; i <= 4; i++)
+        {
+            state = Decider.Decide(plan, state, new EventRaised($"e{i}", "other", Json(i.ToString(System.Globalization.CultureInfo.InvariantCulture))), T0).State;
+        }
+
+        var fifth = Decider.Decide(plan, state, new EventRaised("e5", "other", Json("5")), T0);
+
+        Assert.Same(state, fifth.State);
+        Assert.Empty(fifth.Commands);
+        Assert.Equal(4, state.EventQueues["other"].Count());
     }
 
     [Fact]
