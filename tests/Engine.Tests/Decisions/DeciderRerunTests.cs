@@ -46,6 +46,27 @@ public sealed class DeciderRerunTests
     }
 
     [Fact]
+    public void Rerun_InstanceTimeout_RunsAgainFromTheRerun()
+    {
+        var host = Host();
+        var calls = new Calls();
+        host.Handle("a", calls.Record(_ => calls.Count("a") == 1 ? Err("ActivityError") : Ok("\"a\"", seconds: 50)));
+        var id = host.Run("""{ "name": "wf", "timeout": "PT1M", "nodes": { "a": { "type": "activity", "activity": "a" } } }""");
+        host.AssertFailed(id, "ActivityError");
+
+        host.Advance(TimeSpan.FromMinutes(10));
+        var rerunAt = host.Now;
+        host.Rerun(id);
+        host.RunUntilIdle();
+
+        // The deadline is one minute from the rerun, not from the first start (which passed long ago): the 50 s
+        // attempt fits, and the timer armed by the rerun is due at rerun + 1 minute.
+        host.AssertCompleted(id, """{"a": "a"}""");
+        Assert.True(rerunAt > T0.AddMinutes(1));
+        Assert.Contains(host.CommandsOf<StartTimer>(id), t => t.DueAt == rerunAt.AddMinutes(1));
+    }
+
+    [Fact]
     public void Rerun_Twice_EpochIncrementsEachTime()
     {
         var host = Host();
