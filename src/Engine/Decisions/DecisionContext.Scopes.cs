@@ -268,28 +268,25 @@ internal sealed partial class DecisionContext
 
     private ExpressionScope BuildScope(string prefix, VisibleNodes visible, JsonElement? scopeOutput)
     {
-        if (prefix.Length == 0)
+        // Body variables are those of the innermost iteration: item/index in a foreach, iteration/previous in a loop.
+        JsonElement? item = null, previous = null;
+        int? index = null, iteration = null;
+        if (prefix.Length > 0)
         {
-            return new ExpressionScope { Input = original.Input, Instance = Instance, Now = now, Nodes = visible, Output = scopeOutput };
-        }
-
-        var (ownerPath, index) = NodePath.ParseIteration(prefix[..^1]);
-        var owner = nodes[ownerPath];
-        if (plan.Nodes[owner.NodeId].Definition is ForeachNode)
-        {
-            return new ExpressionScope
+            var (ownerPath, number) = NodePath.ParseIteration(prefix[..^1]);
+            var owner = nodes[ownerPath];
+            if (plan.Nodes[owner.NodeId].Definition is ForeachNode)
             {
-                Input = original.Input,
-                Instance = Instance,
-                Now = now,
-                Nodes = visible,
-                Output = scopeOutput,
-                Item = owner.Items!.Value[index],
-                Index = index,
-            };
+                (item, index) = (owner.Items!.Value[number], number);
+            }
+            else
+            {
+                iteration = number;
+                previous = number > 1 && nodes.TryGetValue(NodePath.Iteration(ownerPath, number - 1), out var before) ? before.Output : null;
+                previous ??= JsonValues.Null;
+            }
         }
 
-        var previous = index > 1 && nodes.TryGetValue(NodePath.Iteration(ownerPath, index - 1), out var before) ? before.Output : null;
         return new ExpressionScope
         {
             Input = original.Input,
@@ -297,8 +294,10 @@ internal sealed partial class DecisionContext
             Now = now,
             Nodes = visible,
             Output = scopeOutput,
-            Iteration = index,
-            Previous = previous ?? JsonValues.Null,
+            Item = item,
+            Index = index,
+            Iteration = iteration,
+            Previous = previous,
         };
     }
 
