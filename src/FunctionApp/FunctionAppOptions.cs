@@ -1,3 +1,4 @@
+using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Hosting;
 
@@ -15,8 +16,14 @@ public sealed class FunctionAppOptions
     /// <summary>Largest instance input and event payload in bytes. <value>Default 256 KiB.</value></summary>
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
-    /// <summary>Limits definitions must respect.</summary>
+    /// <summary>Limits definitions must respect (<c>Workflows__DefinitionLimits__MaxNodes</c>, ...).</summary>
     public DefinitionLimits DefinitionLimits { get; set; } = DefinitionLimits.Default;
+
+    /// <summary>
+    /// Limits every instance runs under: largest stored value, the width of <c>maxConcurrency: 0</c>, queued events
+    /// (<c>Workflows__PlanOptions__MaxValueBytes</c>, ...).
+    /// </summary>
+    public PlanOptions PlanOptions { get; set; } = PlanOptions.Default;
 
     /// <summary>History bound, width cap and checkpoint interval of the orchestrator.</summary>
     public OrchestrationDriverOptions Orchestration { get; set; } = OrchestrationDriverOptions.Default;
@@ -35,5 +42,6 @@ public sealed class FunctionAppOptions
         }
 
         Orchestration.Validate();
+        PlanOptions.Validate();
     }
 }

@@ -8,7 +8,8 @@ using Serverless.Engine.Api;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Hosting;
 using Serverless.Engine.Storage;
-using Serverless.FunctionApp.Storage;
+using Serverless.DurableTask;
+using Serverless.DurableTask.Storage;
 using Serverless.Host.Storage;
 
 namespace Serverless.FunctionApp;
@@ -40,10 +41,13 @@ internal static class ServiceCollectionExtensions
             container.CreateIfNotExists();
             return new BlobCheckpointStore(container);
         });
+        // One compiler for the HTTP API, the orchestrator and the node activity: the limits a definition registered
+        // under are the limits it runs under.
+        services.AddSingleton(new WorkflowCompiler(options.DefinitionLimits, options.PlanOptions));
         services.AddSingleton(sp => new DefinitionRegistry(
-            sp.GetRequiredService<IDefinitionStore>(), sp.GetRequiredService<TimeProvider>(), options.DefinitionLimits));
+            sp.GetRequiredService<IDefinitionStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkflowCompiler>()));
         services.AddSingleton<IDefinitionSource>(sp => new DefinitionStoreSource(sp.GetRequiredService<IDefinitionStore>()));
-        services.AddSingleton<NodeActivity>();
+        services.AddSingleton<WorkflowActivities>();
         services.AddWorkflowExecutors(executors => configuration.GetSection($"{Section}:Executors").Bind(executors));
         return services;
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serverless.Engine.Decisions;
@@ -6,11 +5,6 @@ using Serverless.Engine.Definitions;
 using Serverless.Engine.Storage;
 
 namespace Serverless.Engine.Api;
-
-/// <summary>A registered version with its compiled plan.</summary>
-/// <param name="Definition">The stored document.</param>
-/// <param name="Plan">The compiled plan.</param>
-public sealed record ResolvedWorkflow(StoredDefinition Definition, WorkflowPlan Plan);
 
 /// <summary>The outcome of registering a definition.</summary>
 /// <param name="Error">Why it was refused, or null.</param>
@@ -21,35 +15,41 @@ public sealed record RegisterResult(ApiError? Error, string Name, int Version, b
 
 /// <summary>
 /// The definition registry both hosts share: validates, versions (content different from the latest makes version
-/// latest + 1; content equal to the latest returns it) and compiles. Versions are immutable, so compiled plans are
-/// cached for the process lifetime; "latest" is always read from the store so a new version is visible to every host
-/// process at once.
+/// latest + 1; content equal to the latest returns it) and resolves versions to plans through its
+/// <see cref="WorkflowCompiler"/> (the one compile path, with one cache). "Latest" is always read from the store so a
+/// new version is visible to every host process at once.
 /// </summary>
 public sealed class DefinitionRegistry
 {
     private readonly IDefinitionStore _store;
     private readonly TimeProvider _time;
-    private readonly DefinitionLimits _limits;
-    private readonly PlanOptions _planOptions;
-    private readonly ConcurrentDictionary<(string Name, int Version), ResolvedWorkflow> _plans = new();
+    private readonly WorkflowCompiler _compiler;
 
-    /// <summary>Creates a registry over <paramref name="store"/>.</summary>
-    public DefinitionRegistry(IDefinitionStore store, TimeProvider time, DefinitionLimits? limits = null, PlanOptions? planOptions = null)
+    /// <summary>Creates a registry over <paramref name="store"/> that compiles with <paramref name="compiler"/>.</summary>
+    public DefinitionRegistry(IDefinitionStore store, TimeProvider time, WorkflowCompiler compiler)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(compiler);
         _store = store;
         _time = time;
-        _limits = limits ?? DefinitionLimits.Default;
-        _planOptions = planOptions ?? PlanOptions.Default;
-        _planOptions.Validate();
+        _compiler = compiler;
     }
 
+    /// <summary>Creates a registry with a compiler of its own (the default limits when null).</summary>
+    public DefinitionRegistry(IDefinitionStore store, TimeProvider time, DefinitionLimits? limits = null, PlanOptions? planOptions = null)
+        : this(store, time, new WorkflowCompiler(limits, planOptions))
+    {
+    }
+
+    /// <summary>The compiler every plan of this registry comes from.</summary>
+    public WorkflowCompiler Compiler => _compiler;
+
     /// <summary>The host limits plans are compiled with.</summary>
-    public PlanOptions PlanOptions => _planOptions;
+    public PlanOptions PlanOptions => _compiler.PlanOptions;
 
     /// <summary>The limits documents are checked against.</summary>
-    public DefinitionLimits Limits => _limits;
+    public DefinitionLimits Limits => _compiler.Limits;
 
     /// <summary>The store.</summary>
     public IDefinitionStore Store => _store;
@@ -74,7 +74,7 @@ public sealed class DefinitionRegistry
             return new RegisterResult(nameError, routeName, 0, false);
         }
 
-        var parsed = DefinitionParser.Parse(json, _limits);
+        var parsed = _compiler.Parse(json);
         if (!parsed.IsValid)
         {
             return new RegisterResult(
@@ -104,7 +104,7 @@ public sealed class DefinitionRegistry
             var next = new StoredDefinition(routeName, (latest?.Version ?? 0) + 1, json, _time.GetUtcNow());
             if (await _store.TryAddAsync(next, cancellationToken))
             {
-                _plans.TryAdd((routeName, next.Version), new ResolvedWorkflow(next, WorkflowPlan.Compile(parsed.Definition, next.Version, _planOptions)));
+                _compiler.Add(routeName, next.Version, parsed.Definition);
                 return new RegisterResult(null, routeName, next.Version, true);
             }
         }
@@ -113,12 +113,13 @@ public sealed class DefinitionRegistry
     }
 
     /// <summary>
-    /// Resolves a version (null: the latest, read from the store) and compiles it once. Null when the workflow or version
-    /// does not exist.
+    /// Resolves a version (null: the latest, read from the store) to its plan, compiled once. Null when the workflow or
+    /// version does not exist; throws <see cref="InvalidDefinitionException"/> when the stored document no longer
+    /// validates under the host's limits.
     /// </summary>
-    public async Task<ResolvedWorkflow?> ResolveAsync(string name, int? version, CancellationToken cancellationToken)
+    public async Task<WorkflowPlan?> ResolveAsync(string name, int? version, CancellationToken cancellationToken)
     {
-        if (version is { } v && _plans.TryGetValue((name, v), out var cached))
+        if (version is { } v && _compiler.TryGetCompiled(name, v, out var cached))
         {
             return cached;
         }
@@ -126,25 +127,7 @@ public sealed class DefinitionRegistry
         var stored = version is { } exact
             ? await _store.GetAsync(name, exact, cancellationToken)
             : await _store.GetLatestAsync(name, cancellationToken);
-        if (stored is null)
-        {
-            return null;
-        }
-
-        if (_plans.TryGetValue((name, stored.Version), out cached))
-        {
-            return cached;
-        }
-
-        var parsed = DefinitionParser.Parse(stored.Json, _limits);
-        if (!parsed.IsValid)
-        {
-            throw new InvalidOperationException(
-                $"Stored definition '{name}' version {stored.Version} no longer validates: {string.Join("; ", parsed.Errors.Select(e => $"{e.Path}: {e.Message}"))}");
-        }
-
-        var resolved = new ResolvedWorkflow(stored, WorkflowPlan.Compile(parsed.Definition!, stored.Version, _planOptions));
-        return _plans.GetOrAdd((name, stored.Version), resolved);
+        return stored is null ? null : _compiler.Compile(name, stored.Version, stored.Json);
     }
 
     /// <summary>A stored document with its <c>version</c> (and <c>createdAt</c>) added, as <c>GET /api/workflows/{name}</c> returns it.</summary>

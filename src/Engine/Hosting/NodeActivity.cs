@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
@@ -13,29 +13,21 @@ public sealed class NodeActivity
 {
     private readonly IDefinitionSource _definitions;
     private readonly INodeExecutor _executor;
-    private readonly ConcurrentDictionary<(string Workflow, int Version), WorkflowPlan> _plans = new();
+    private readonly WorkflowCompiler _compiler;
 
-    /// <summary>Creates the activity body.</summary>
-    public NodeActivity(IDefinitionSource definitions, INodeExecutor executor)
+    /// <summary>Creates the activity body; plans come from <paramref name="compiler"/>, the host's one compiler.</summary>
+    public NodeActivity(IDefinitionSource definitions, INodeExecutor executor, WorkflowCompiler compiler)
     {
         _definitions = definitions ?? throw new ArgumentNullException(nameof(definitions));
         _executor = executor ?? throw new ArgumentNullException(nameof(executor));
+        _compiler = compiler ?? throw new ArgumentNullException(nameof(compiler));
     }
-
-    /// <summary>Parses and compiles a definition; tests replace it while the parser is elsewhere.</summary>
-    internal Func<DefinitionSnapshot, WorkflowPlan> Compile { get; init; } = snapshot =>
-    {
-        var parsed = DefinitionParser.Parse(snapshot.Json);
-        return parsed.IsValid
-            ? WorkflowPlan.Compile(parsed.Definition!, snapshot.Version)
-            : throw new InvalidOperationException($"Version {snapshot.Version} of the registered definition is not valid.");
-    };
 
     /// <summary>Runs one attempt of <paramref name="request"/>'s node work.</summary>
     public async Task<NodeResult> RunAsync(NodeActivityRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!_plans.TryGetValue((request.Workflow, request.Version), out var plan))
+        if (!_compiler.TryGetCompiled(request.Workflow, request.Version, out var plan))
         {
             var snapshot = await _definitions.GetAsync(request.Workflow, request.Version, cancellationToken);
             if (snapshot is null)
@@ -44,7 +36,14 @@ public sealed class NodeActivity
                     ErrorTypes.WorkflowNotFound, $"Workflow '{request.Workflow}' version {request.Version} is not registered.")));
             }
 
-            plan = _plans.GetOrAdd((request.Workflow, request.Version), Compile(snapshot));
+            try
+            {
+                plan = _compiler.Compile(request.Workflow, snapshot.Version, snapshot.Json);
+            }
+            catch (InvalidDefinitionException ex)
+            {
+                return NodeResult.From(NodeOutcome.Failure(new WorkflowError(ErrorTypes.ValidationError, ex.Message)));
+            }
         }
 
         if (!plan.Nodes.TryGetValue(request.Command.NodeId, out var node))

@@ -24,6 +24,7 @@ public sealed class OrchestrationDriver
     private const string EventIdPrefix = "d";
 
     private readonly IOrchestrationRuntime _runtime;
+    private readonly WorkflowCompiler _compiler;
     private readonly OrchestrationDriverOptions _options;
     private readonly List<Outstanding> _outstanding = [];
     private readonly Dictionary<string, TimerEntry> _timers = new(StringComparer.Ordinal);
@@ -36,10 +37,14 @@ public sealed class OrchestrationDriver
     private int _completions;
     private int _work;
 
-    /// <summary>Creates a driver over <paramref name="runtime"/>.</summary>
-    public OrchestrationDriver(IOrchestrationRuntime runtime, OrchestrationDriverOptions? options = null)
+    /// <summary>
+    /// Creates a driver over <paramref name="runtime"/> that compiles definitions with <paramref name="compiler"/> (the
+    /// host's one compiler, so its limits apply here too).
+    /// </summary>
+    public OrchestrationDriver(IOrchestrationRuntime runtime, WorkflowCompiler compiler, OrchestrationDriverOptions? options = null)
     {
         _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
+        _compiler = compiler ?? throw new ArgumentNullException(nameof(compiler));
         _options = options ?? OrchestrationDriverOptions.Default;
         _options.Validate();
     }
@@ -47,8 +52,8 @@ public sealed class OrchestrationDriver
     /// <summary>The decider; tests replace it to script commands.</summary>
     internal Func<WorkflowPlan, InstanceState, WorkflowEvent, DateTimeOffset, Decision> Decide { get; init; } = Decider.Decide;
 
-    /// <summary>Parses and compiles a definition; tests replace it while the parser is elsewhere.</summary>
-    internal Func<DefinitionSnapshot, WorkflowPlan> Compile { get; init; } = CompileDefinition;
+    /// <summary>Compiles the loaded definition; tests replace it to run scripted plans.</summary>
+    internal Func<string, DefinitionSnapshot, WorkflowPlan>? Compile { get; init; }
 
     /// <summary>The progress object published as custom status.</summary>
     internal Func<WorkflowPlan, InstanceState, object?> Progress { get; init; } = (plan, state) => StatusBuilder.BuildCustomStatus(state, plan);
@@ -69,7 +74,7 @@ public sealed class OrchestrationDriver
                 input.Version is { } v
                     ? $"Workflow '{input.Workflow}' version {v} is not registered."
                     : $"Workflow '{input.Workflow}' is not registered."));
-        _plan = Compile(snapshot);
+        _plan = Compile is { } compile ? compile(input.Workflow, snapshot) : CompileDefinition(input.Workflow, snapshot);
 
         Decision decision;
         if (input.Continuation is { } continuation)
@@ -130,18 +135,16 @@ public sealed class OrchestrationDriver
         }
     }
 
-    private static WorkflowPlan CompileDefinition(DefinitionSnapshot snapshot)
+    private WorkflowPlan CompileDefinition(string workflow, DefinitionSnapshot snapshot)
     {
-        var parsed = DefinitionParser.Parse(snapshot.Json);
-        if (!parsed.IsValid)
+        try
         {
-            var first = parsed.Errors.FirstOrDefault();
-            throw new WorkflowFailedException(new WorkflowError(
-                ErrorTypes.ValidationError,
-                first is null ? "The registered definition is not valid." : $"The registered definition is not valid at '{first.Path}': {first.Message}"));
+            return _compiler.Compile(workflow, snapshot.Version, snapshot.Json);
         }
-
-        return WorkflowPlan.Compile(parsed.Definition!, snapshot.Version);
+        catch (InvalidDefinitionException ex)
+        {
+            throw new WorkflowFailedException(new WorkflowError(ErrorTypes.ValidationError, ex.Message));
+        }
     }
 
     private Decision Resume(Continuation continuation)

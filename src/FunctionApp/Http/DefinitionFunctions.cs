@@ -85,7 +85,7 @@ public sealed class DefinitionFunctions
     {
         var latest = await _registry.Store.GetLatestAsync(name, cancellationToken);
         return latest is null
-            ? await HttpJson.ErrorAsync(request, ApiError.NotFound($"Workflow '{HttpJson.Shorten(name)}' is not registered."))
+            ? await HttpJson.ErrorAsync(request, ApiError.NotFound($"Workflow '{ApiValidation.Shorten(name)}' is not registered."))
             : await HttpJson.JsonAsync(request, HttpStatusCode.OK, DefinitionRegistry.ToResponse(latest));
     }
 
@@ -98,7 +98,7 @@ public sealed class DefinitionFunctions
     {
         var versions = await _registry.Store.ListVersionsAsync(name, cancellationToken);
         return versions.Count == 0
-            ? await HttpJson.ErrorAsync(request, ApiError.NotFound($"Workflow '{HttpJson.Shorten(name)}' is not registered."))
+            ? await HttpJson.ErrorAsync(request, ApiError.NotFound($"Workflow '{ApiValidation.Shorten(name)}' is not registered."))
             : await HttpJson.JsonAsync(request, HttpStatusCode.OK, new JsonArray([.. versions.Select(v => (JsonNode)new JsonObject
             {
                 ["version"] = v.Version,
@@ -121,7 +121,7 @@ public sealed class DefinitionFunctions
 
         var stored = await _registry.Store.GetAsync(name, v!.Value, cancellationToken);
         return stored is null
-            ? await HttpJson.ErrorAsync(request, ApiError.NotFound($"Workflow '{HttpJson.Shorten(name)}' has no version {v}."))
+            ? await HttpJson.ErrorAsync(request, ApiError.NotFound($"Workflow '{ApiValidation.Shorten(name)}' has no version {v}."))
             : await HttpJson.JsonAsync(request, HttpStatusCode.OK, DefinitionRegistry.ToResponse(stored));
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Engine.Api;
 using Serverless.Engine.Hosting;
-using Serverless.FunctionApp.Orchestration;
+using Serverless.DurableTask;
 
 namespace Serverless.FunctionApp.Http;
 
@@ -43,7 +43,7 @@ public sealed class InstanceFunctions
         if (ApiValidation.CheckWorkflowName(name) is not null)
         {
             // A name no definition can have is simply not registered.
-            return await HttpJson.ErrorAsync(request, ApiError.NotFound($"Workflow '{HttpJson.Shorten(name)}' is not registered."));
+            return await HttpJson.ErrorAsync(request, ApiError.NotFound($"Workflow '{ApiValidation.Shorten(name)}' is not registered."));
         }
 
         if (ApiValidation.TryParseVersion(request.Query["version"], out var pinned) is { } versionError)
@@ -76,7 +76,7 @@ public sealed class InstanceFunctions
         }
 
         var id = instanceId ?? $"{name}-{Guid.NewGuid():N}";
-        var version = workflow.Definition.Version;
+        var version = workflow.Version;
         var existing = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
         if (existing is not null)
         {
@@ -84,11 +84,11 @@ public sealed class InstanceFunctions
             return StartRequests.IsSameStart(existing.SerializedInput, name, version, input)
                 ? await client.CreateCheckStatusResponseAsync(request, id, cancellationToken)
                 : await HttpJson.ErrorAsync(request, ApiError.Conflict(
-                    $"Instance '{HttpJson.Shorten(id)}' exists with a different workflow, version or input."));
+                    $"Instance '{ApiValidation.Shorten(id)}' exists with a different workflow, version or input."));
         }
 
         await client.ScheduleNewOrchestrationInstanceAsync(
-            FunctionNames.Orchestrator, new OrchestrationInput(name, version, input), new StartOrchestrationOptions(id), cancellationToken);
+            TaskNames.Orchestrator, new OrchestrationInput(name, version, input), new StartOrchestrationOptions(id), cancellationToken);
         return await client.CreateCheckStatusResponseAsync(request, id, cancellationToken);
     }
 
@@ -107,7 +107,7 @@ public sealed class InstanceFunctions
 
         if (await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken) is null)
         {
-            return await HttpJson.ErrorAsync(request, ApiError.NotFound($"Instance '{HttpJson.Shorten(id)}' does not exist."));
+            return await HttpJson.ErrorAsync(request, ApiError.NotFound($"Instance '{ApiValidation.Shorten(id)}' does not exist."));
         }
 
         // Node detail comes from the orchestration's latest checkpoint (every few completions and at the end).
@@ -131,13 +131,13 @@ public sealed class InstanceFunctions
         var existing = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
         if (existing is null)
         {
-            return await HttpJson.ErrorAsync(request, ApiError.NotFound($"Instance '{HttpJson.Shorten(id)}' does not exist."));
+            return await HttpJson.ErrorAsync(request, ApiError.NotFound($"Instance '{ApiValidation.Shorten(id)}' does not exist."));
         }
 
         if (existing.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
         {
             return await HttpJson.ErrorAsync(request, ApiError.Conflict(
-                $"Instance '{HttpJson.Shorten(id)}' is {existing.RuntimeStatus}; only a Failed instance can be rerun."));
+                $"Instance '{ApiValidation.Shorten(id)}' is {existing.RuntimeStatus}; only a Failed instance can be rerun."));
         }
 
         var checkpoint = await _checkpoints.LoadAsync(id, cancellationToken);
@@ -145,13 +145,13 @@ public sealed class InstanceFunctions
         if (checkpoint is null || original is null)
         {
             return await HttpJson.ErrorAsync(request, ApiError.Conflict(
-                $"Instance '{HttpJson.Shorten(id)}' has no recorded final state to rerun from."));
+                $"Instance '{ApiValidation.Shorten(id)}' has no recorded final state to rerun from."));
         }
 
         // A new execution under the same id (host.json: overridableExistingInstanceStates = NonRunningStates) that
         // starts from the failed state and hands the decider RerunRequested first.
         await client.ScheduleNewOrchestrationInstanceAsync(
-            FunctionNames.Orchestrator,
+            TaskNames.Orchestrator,
             original with { Continuation = checkpoint.ForRerun() },
             new StartOrchestrationOptions(id),
             cancellationToken);

@@ -28,17 +28,17 @@ internal sealed class InstanceClient(
                 : ApiError.NotFound($"Workflow '{workflow}' is not registered.");
         }
 
-        var state = Decider.Create(resolved.Plan, instanceId, input, time.GetUtcNow());
-        var (created, record) = await runtime.CreateAsync(new InstanceRecord(state, InstanceRecord.EmptyOutbox, null, false, default, null), resolved.Plan, cancellationToken);
+        var state = Decider.Create(resolved, instanceId, input, time.GetUtcNow());
+        var (created, record) = await runtime.CreateAsync(new InstanceRecord(state, InstanceRecord.EmptyOutbox, null, false, default, null), resolved, cancellationToken);
         if (!created)
         {
             var existing = record.State;
-            var same = existing.Workflow == workflow && existing.Version == resolved.Plan.Version && record.Parent is null
+            var same = existing.Workflow == workflow && existing.Version == resolved.Version && record.Parent is null
                 && JsonElement.DeepEquals(existing.Input, input);
             if (!same)
             {
                 return ApiError.Conflict(
-                    $"Instance '{instanceId}' already exists with {(existing.Workflow != workflow ? $"workflow '{existing.Workflow}'" : existing.Version != resolved.Plan.Version ? $"version {existing.Version}" : "a different input")}; purge it first or choose another id.");
+                    $"Instance '{instanceId}' already exists with {(existing.Workflow != workflow ? $"workflow '{existing.Workflow}'" : existing.Version != resolved.Version ? $"version {existing.Version}" : "a different input")}; purge it first or choose another id.");
             }
 
             if (existing.Status == InstanceStatus.Pending)
@@ -50,7 +50,7 @@ internal sealed class InstanceClient(
         }
 
         metrics.InstanceStarted();
-        Log.InstanceCreated(logger, instanceId, workflow, resolved.Plan.Version);
+        Log.InstanceCreated(logger, instanceId, workflow, resolved.Version);
         return null;
     }
 
@@ -136,7 +136,7 @@ internal sealed class InstanceClient(
     {
         try
         {
-            return (await registry.ResolveAsync(state.Workflow, state.Version, cancellationToken))?.Plan;
+            return (await registry.ResolveAsync(state.Workflow, state.Version, cancellationToken));
         }
         catch (InvalidOperationException)
         {

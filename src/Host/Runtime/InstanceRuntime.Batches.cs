@@ -167,7 +167,7 @@ internal sealed partial class InstanceRuntime
                 continue;
             }
 
-            if (item.Checked && item.Event is EventRaised raised && !Decider.CanAcceptEvent(resolved.Plan, state, raised.Name))
+            if (item.Checked && item.Event is EventRaised raised && !Decider.CanAcceptEvent(resolved, state, raised.Name))
             {
                 item.Saved?.TrySetException(new EventQueueFullException());
                 continue;
@@ -189,7 +189,7 @@ internal sealed partial class InstanceRuntime
             }
             else if (item.Event is { } @event)
             {
-                var decision = Decider.Decide(resolved.Plan, state, @event, now);
+                var decision = Decider.Decide(resolved, state, @event, now);
                 if (!ReferenceEquals(decision.State, state))
                 {
                     applied++;
@@ -231,7 +231,7 @@ internal sealed partial class InstanceRuntime
 
             actor.AwaitingSave.Add((version, null, () =>
             {
-                Dispatch(actor, next, resolved.Plan, commands, runNodes: false);
+                Dispatch(actor, next, resolved, commands, runNodes: false);
                 if (finished)
                 {
                     Finished(next);
@@ -248,7 +248,7 @@ internal sealed partial class InstanceRuntime
 
         // Node work starts before its state is saved (the save is in flight): a crash before the save re-runs it from
         // the previous saved outbox, with the same idempotency keys, so the work stays at-least-once.
-        Dispatch(actor, next, resolved.Plan, commands, runNodes: true);
+        Dispatch(actor, next, resolved, commands, runNodes: true);
         KickSave(actor);
     }
 

@@ -98,13 +98,13 @@ internal sealed partial class InstanceRuntime
         }
         else
         {
-            var state = Decider.Create(resolved.Plan, start.ChildInstanceId, start.Input, _time.GetUtcNow());
+            var state = Decider.Create(resolved, start.ChildInstanceId, start.Input, _time.GetUtcNow());
             var record = new InstanceRecord(state, InstanceRecord.EmptyOutbox, new ParentRef(parentState.InstanceId, start.Path), false, default, null);
             var (created, existing) = await _store.TryInsertAsync(record, CancellationToken.None);
             if (created)
             {
                 _metrics.InstanceStarted();
-                Log.InstanceCreated(_logger, start.ChildInstanceId, start.Workflow, resolved.Plan.Version);
+                Log.InstanceCreated(_logger, start.ChildInstanceId, start.Workflow, resolved.Version);
                 Seed(existing);
             }
 

@@ -76,8 +76,8 @@ internal sealed partial class InstanceRuntime
 
         var commands = new List<WorkflowCommand>(record.Outbox.Values);
         commands.AddRange(record.State.Timers.Select(t => (WorkflowCommand)new StartTimer(t.Key, t.Value.DueAt)));
-        Dispatch(actor, record, resolved.Plan, commands, runNodes: true);
-        Dispatch(actor, record, resolved.Plan, commands, runNodes: false);
+        Dispatch(actor, record, resolved, commands, runNodes: true);
+        Dispatch(actor, record, resolved, commands, runNodes: false);
         if (!record.IsActive)
         {
             Retire(actor);

@@ -140,7 +140,7 @@ internal sealed partial class InstanceRuntime
         // Another process owns the instance: the check reads the saved state, so it is as current as that save.
         if (@event is EventRaised raised
             && await _registry.ResolveAsync(record.State.Workflow, record.State.Version, cancellationToken) is { } resolved
-            && !Decider.CanAcceptEvent(resolved.Plan, record.State, raised.Name))
+            && !Decider.CanAcceptEvent(resolved, record.State, raised.Name))
         {
             return DeliveryResult.QueueFull;
         }

@@ -24,8 +24,8 @@ public sealed class DefinitionRegistryTests
         Assert.Equal((1, false), (same.Version, same.Created));
         Assert.Equal((2, true), (second.Version, second.Created));
         Assert.Equal((3, true), (backToFirst.Version, backToFirst.Created));
-        Assert.Equal(3, (await registry.ResolveAsync("reg", null, ct))!.Plan.Version);
-        Assert.Equal(2, (await registry.ResolveAsync("reg", 2, ct))!.Plan.Version);
+        Assert.Equal(3, (await registry.ResolveAsync("reg", null, ct))!.Version);
+        Assert.Equal(2, (await registry.ResolveAsync("reg", 2, ct))!.Version);
         Assert.Null(await registry.ResolveAsync("reg", 9, ct));
         Assert.Null(await registry.ResolveAsync("nope", null, ct));
     }

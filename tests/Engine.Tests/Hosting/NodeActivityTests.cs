@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Moq;
+using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
@@ -10,10 +11,7 @@ namespace Serverless.Engine.Tests.Hosting;
 
 public sealed class NodeActivityTests
 {
-    private static readonly ActivityNode Charge = new() { Id = "charge", Pointer = "/nodes/charge", Activity = "Charge" };
-
-    private static WorkflowPlan PlanWithCharge(DefinitionSnapshot snapshot) => WorkflowPlan.Compile(
-        new WorkflowDefinition("order", null, null, NodeDefaults.None, [Charge], null), snapshot.Version);
+    private static readonly DefinitionSnapshot WithCharge = new(3, """{"name":"order","nodes":{"charge":{"type":"activity","activity":"Charge"}}}""");
 
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 
@@ -21,13 +19,13 @@ public sealed class NodeActivityTests
     public async Task RunAsync_KnownNode_RunsTheExecutorWithTheNodeAndCommand()
     {
         var definitions = new Mock<IDefinitionSource>();
-        definitions.Setup(d => d.GetAsync("order", 3, It.IsAny<CancellationToken>())).ReturnsAsync(Snapshot);
+        definitions.Setup(d => d.GetAsync("order", 3, It.IsAny<CancellationToken>())).ReturnsAsync(WithCharge);
         var executor = new Mock<INodeExecutor>();
         NodeWork? seen = null;
         executor.Setup(e => e.ExecuteAsync(It.IsAny<NodeWork>(), It.IsAny<CancellationToken>()))
             .Callback<NodeWork, CancellationToken>((w, _) => seen = w)
             .ReturnsAsync(NodeOutcome.Success(Json("{\"paid\":true}")));
-        var activity = new NodeActivity(definitions.Object, executor.Object) { Compile = PlanWithCharge };
+        var activity = new NodeActivity(definitions.Object, executor.Object, new WorkflowCompiler());
         var command = new RunNode("order-1/charge/1/0", "charge", "charge", Json("{\"amount\":5}"), TimeSpan.FromSeconds(10));
 
         var first = await activity.RunAsync(new NodeActivityRequest("order-1", "order", 3, command), Timeout());
@@ -35,7 +33,7 @@ public sealed class NodeActivityTests
 
         Assert.True(first.Succeeded);
         Assert.Equal("{\"paid\":true}", first.Output!.Value.GetRawText());
-        Assert.Equal(("order-1", Charge, command), (seen!.InstanceId, seen.Node, seen.Command));
+        Assert.Equal(("order-1", "charge", "Charge", command), (seen!.InstanceId, seen.Node.Id, ((ActivityNode)seen.Node).Activity, seen.Command));
         definitions.Verify(d => d.GetAsync("order", 3, It.IsAny<CancellationToken>()), Times.Once(), "plans are cached per version");
     }
 
@@ -43,11 +41,11 @@ public sealed class NodeActivityTests
     public async Task RunAsync_ExecutorFailure_IsReturnedAsAValue()
     {
         var definitions = new Mock<IDefinitionSource>();
-        definitions.Setup(d => d.GetAsync("order", 3, It.IsAny<CancellationToken>())).ReturnsAsync(Snapshot);
+        definitions.Setup(d => d.GetAsync("order", 3, It.IsAny<CancellationToken>())).ReturnsAsync(WithCharge);
         var executor = new Mock<INodeExecutor>();
         executor.Setup(e => e.ExecuteAsync(It.IsAny<NodeWork>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(NodeOutcome.Failure(new WorkflowError(ErrorTypes.HttpError, "429"), TimeSpan.FromSeconds(3)));
-        var activity = new NodeActivity(definitions.Object, executor.Object) { Compile = PlanWithCharge };
+        var activity = new NodeActivity(definitions.Object, executor.Object, new WorkflowCompiler());
 
         var result = await activity.RunAsync(new NodeActivityRequest("order-1", "order", 3, Run("charge")), Timeout());
 
@@ -60,9 +58,9 @@ public sealed class NodeActivityTests
     public async Task RunAsync_UnknownVersionOrNode_FailsWithoutRunningAnything()
     {
         var definitions = new Mock<IDefinitionSource>();
-        definitions.Setup(d => d.GetAsync("order", 3, It.IsAny<CancellationToken>())).ReturnsAsync(Snapshot);
+        definitions.Setup(d => d.GetAsync("order", 3, It.IsAny<CancellationToken>())).ReturnsAsync(WithCharge);
         var executor = new Mock<INodeExecutor>(MockBehavior.Strict);
-        var activity = new NodeActivity(definitions.Object, executor.Object) { Compile = PlanWithCharge };
+        var activity = new NodeActivity(definitions.Object, executor.Object, new WorkflowCompiler());
 
         var missingVersion = await activity.RunAsync(new NodeActivityRequest("order-1", "order", 9, Run("charge")), Timeout());
         var missingNode = await activity.RunAsync(new NodeActivityRequest("order-1", "order", 3, Run("ship")), Timeout());

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Hosting;
@@ -18,10 +19,10 @@ public sealed class OrchestrationDriverTests
     {
         var runtime = new FakeOrchestrationRuntime(Start, definition ?? Snapshot);
         var decider = new ScriptedDecider(script);
-        var driver = new OrchestrationDriver(runtime, options)
+        var driver = new OrchestrationDriver(runtime, new WorkflowCompiler(), options)
         {
             Decide = decider.Decide,
-            Compile = Plan,
+            Compile = (_, snapshot) => Plan(snapshot),
             Progress = (plan, state) => $"{plan.Name}:{state.Sequence}",
         };
         return (driver, runtime, decider);
@@ -173,7 +174,7 @@ public sealed class OrchestrationDriverTests
     public async Task RunAsync_UnknownWorkflow_FailsWithWorkflowNotFound()
     {
         var runtime = new FakeOrchestrationRuntime(Start, definition: null);
-        var driver = new OrchestrationDriver(runtime) { Compile = Plan };
+        var driver = new OrchestrationDriver(runtime, new WorkflowCompiler()) { Compile = (_, snapshot) => Plan(snapshot) };
 
         var error = await Assert.ThrowsAsync<WorkflowFailedException>(() => driver.RunAsync(Input).WaitAsync(Timeout()));
 
@@ -350,7 +351,7 @@ public sealed class OrchestrationDriverCheckpointTests
     {
         var runtime = new FakeOrchestrationRuntime(Start, Snapshot);
         var decider = new ScriptedDecider(_ => [new FailInstance(new WorkflowError("Boom", "x"))]);
-        var driver = new OrchestrationDriver(runtime) { Decide = decider.Decide, Compile = Plan };
+        var driver = new OrchestrationDriver(runtime, new WorkflowCompiler()) { Decide = decider.Decide, Compile = (_, snapshot) => Plan(snapshot) };
 
         await Assert.ThrowsAsync<WorkflowFailedException>(() => driver.RunAsync(Input).WaitAsync(Timeout()));
 
@@ -369,10 +370,10 @@ public sealed class OrchestrationDriverCheckpointTests
             InstanceStarted => [Run("a"), Run("b"), Run("c")],
             _ => ++done == 3 ? [new CompleteInstance(Json("0"))] : [],
         });
-        var driver = new OrchestrationDriver(runtime, new OrchestrationDriverOptions { CheckpointEvery = 2 })
+        var driver = new OrchestrationDriver(runtime, new WorkflowCompiler(), new OrchestrationDriverOptions { CheckpointEvery = 2 })
         {
             Decide = decider.Decide,
-            Compile = Plan,
+            Compile = (_, snapshot) => Plan(snapshot),
         };
 
         var run = Task.Run(() => driver.RunAsync(Input));
@@ -392,7 +393,7 @@ public sealed class OrchestrationDriverCheckpointTests
     {
         var runtime = new FakeOrchestrationRuntime(Start, Snapshot);
         var decider = new ScriptedDecider(e => e is RerunRequested ? [new CompleteInstance(Json("\"again\""))] : []);
-        var driver = new OrchestrationDriver(runtime) { Decide = decider.Decide, Compile = Plan };
+        var driver = new OrchestrationDriver(runtime, new WorkflowCompiler()) { Decide = decider.Decide, Compile = (_, snapshot) => Plan(snapshot) };
         var failed = Decider.Create(Plan(Snapshot), "order-1", Json("{}"), Start) with { Status = InstanceStatus.Failed };
         var checkpoint = new Continuation(Convert.ToBase64String(StateSerializer.Serialize(failed)), 7, [new ArmedTimer("t", Start)], ["go"], [], 0);
         var roundTripped = CheckpointJson.Deserialize(CheckpointJson.Serialize(checkpoint));

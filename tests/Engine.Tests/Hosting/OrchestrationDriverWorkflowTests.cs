@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
@@ -121,6 +122,8 @@ public sealed class OrchestrationDriverWorkflowTests
 
         public OrchestrationDriverOptions Options { get; init; } = OrchestrationDriverOptions.Default;
 
+        public WorkflowCompiler Compiler { get; } = new();
+
         public ConcurrentQueue<string> Calls { get; } = new();
 
         public ConcurrentQueue<DateTimeOffset> TimersDue { get; } = new();
@@ -152,7 +155,7 @@ public sealed class OrchestrationDriverWorkflowTests
             {
                 ct.ThrowIfCancellationRequested();
                 Executions++;
-                var output = await new OrchestrationDriver(runtime, Options).RunAsync(next);
+                var output = await new OrchestrationDriver(runtime, Compiler, Options).RunAsync(next);
                 if (runtime.ContinuedWith is { } continued)
                 {
                     // A new execution: a fresh driver over the carried input, with the runtime's clock kept.
@@ -184,7 +187,7 @@ public sealed class OrchestrationDriverWorkflowTests
 
         private sealed class Runtime(World world, string instanceId) : IOrchestrationRuntime
         {
-            private readonly NodeActivity _nodes = new(world, world);
+            private readonly NodeActivity _nodes = new(world, world, world.Compiler);
 
             public string InstanceId => instanceId;
 
@@ -228,7 +231,7 @@ public sealed class OrchestrationDriverWorkflowTests
 
                 try
                 {
-                    var output = await new OrchestrationDriver(new Runtime(world, request.ChildInstanceId))
+                    var output = await new OrchestrationDriver(new Runtime(world, request.ChildInstanceId), world.Compiler)
                         .RunAsync(new OrchestrationInput(request.Workflow, snapshot.Version, request.Input));
                     return ChildOutcome.Completed(snapshot.Version, output!.Value);
                 }

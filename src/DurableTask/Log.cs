@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 
-namespace Serverless.FunctionApp;
+namespace Serverless.DurableTask;
 
-/// <summary>The app's log messages, with stable event ids. Orchestrator messages go through a replay-safe logger.</summary>
+/// <summary>The durable adapter's log messages, with stable event ids. Orchestrator messages go through a replay-safe logger.</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Instance {InstanceId} runs workflow {Workflow} version {Version} (execution {Generation})")]
@@ -16,7 +16,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Terminating child {InstanceId} failed; it may have ended already")]
     public static partial void TerminateFailed(ILogger logger, string instanceId, Exception exception);
-
-    [LoggerMessage(EventId = 5020, Level = LogLevel.Error, Message = "Request {Method} {Route} failed")]
-    public static partial void RequestFailed(ILogger logger, string method, string route, Exception exception);
 }

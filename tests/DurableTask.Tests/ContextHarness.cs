@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Moq.Protected;
 using Serverless.Engine.Hosting;
-using Serverless.FunctionApp.Orchestration;
+using Serverless.DurableTask;
 
-namespace Serverless.FunctionApp.Tests.Orchestration;
+namespace Serverless.DurableTask.Tests;
 
 /// <summary>
 /// A Moq <see cref="TaskOrchestrationContext"/> that logs every durable call as text, answers activities through
@@ -33,6 +33,19 @@ internal sealed class ContextHarness
         Mock.Setup(c => c.GetInput<OrchestrationInput>()).Returns(input);
         Mock.Protected().SetupGet<ILoggerFactory>("LoggerFactory").Returns(NullLoggerFactory.Instance);
 
+        // Moq matches generic arguments by assignability and the newest matching setup wins: the catch-all
+        // CallActivityAsync<object> must come first, or it would shadow the typed setups below.
+        Mock.Setup(c => c.CallActivityAsync<object>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Returns((TaskName name, object? request, TaskOptions? _) =>
+            {
+                Record($"activity {name.Name}");
+                if (request is CheckpointRequest checkpoint)
+                {
+                    Checkpoints.Enqueue(checkpoint);
+                }
+
+                return Task.FromResult<object>(null!);
+            });
         Mock.Setup(c => c.CallActivityAsync<DefinitionSnapshot?>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Returns((TaskName name, object? request, TaskOptions? _) =>
             {
@@ -53,17 +66,6 @@ internal sealed class ContextHarness
                 var r = (NodeActivityRequest)request!;
                 Record($"activity {name.Name} {r.Command.Path}");
                 return Nodes(r);
-            });
-        Mock.Setup(c => c.CallActivityAsync<object>(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-            .Returns((TaskName name, object? request, TaskOptions? _) =>
-            {
-                Record($"activity {name.Name}");
-                if (request is CheckpointRequest checkpoint)
-                {
-                    Checkpoints.Enqueue(checkpoint);
-                }
-
-                return Task.FromResult<object>(null!);
             });
         Mock.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
             .Returns((DateTime fireAt, CancellationToken token) =>

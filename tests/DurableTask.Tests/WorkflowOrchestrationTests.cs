@@ -1,16 +1,18 @@
 using System.Text.Json;
 using Microsoft.DurableTask;
 using Moq;
+using Serverless.Engine.Api;
 using Serverless.Engine.Hosting;
-using Serverless.FunctionApp.Orchestration;
-using static Serverless.FunctionApp.Tests.Orchestration.Workflows;
+using Serverless.DurableTask;
+using static Serverless.DurableTask.Tests.Workflows;
 
-namespace Serverless.FunctionApp.Tests.Orchestration;
+namespace Serverless.DurableTask.Tests;
 
 /// <summary>The orchestrator over a mocked <see cref="TaskOrchestrationContext"/>: each decider command becomes the right call.</summary>
-public sealed class WorkflowOrchestratorTests
+public sealed class WorkflowOrchestrationTests
 {
     private static readonly OrchestrationDriverOptions Options = OrchestrationDriverOptions.Default;
+    private static readonly WorkflowCompiler Compiler = new();
 
     private static OrchestrationInput Input(string json, string input = "{}") => new(NameOf(json), 1, Json(input));
 
@@ -25,11 +27,11 @@ public sealed class WorkflowOrchestratorTests
             return Task.FromResult(new NodeResult(true, Json("""{"paid":true}"""), null, null));
         };
 
-        var output = await WorkflowOrchestrator.RunAsync(harness.Context, Options).WaitAsync(Timeout());
+        var output = await WorkflowOrchestration.RunAsync(harness.Context, Compiler, Options).WaitAsync(Timeout());
 
         Assert.Equal("""{"paid":true}""", output!.Value.GetRawText());
         Assert.Equal(
-            [$"activity {FunctionNames.LoadDefinition} one@1", $"activity {FunctionNames.RunNode} call", $"activity {FunctionNames.SaveCheckpoint}"],
+            [$"activity {TaskNames.LoadDefinition} one@1", $"activity {TaskNames.RunNode} call", $"activity {TaskNames.SaveCheckpoint}"],
             harness.Log);
         Assert.Equal(("order-1", "one", 1, "call", """{"amount":5}"""), (seen!.InstanceId, seen.Workflow, seen.Version, seen.Command.NodeId, seen.Command.Input.GetRawText()));
         Assert.NotEmpty(harness.Statuses);
@@ -41,7 +43,7 @@ public sealed class WorkflowOrchestratorTests
     {
         var harness = new ContextHarness(Input(Wait)).WithDefinition(Wait);
 
-        var output = await WorkflowOrchestrator.RunAsync(harness.Context, Options).WaitAsync(Timeout());
+        var output = await WorkflowOrchestration.RunAsync(harness.Context, Compiler, Options).WaitAsync(Timeout());
 
         Assert.Equal("\"awake\"", output!.Value.GetRawText());
         var (fireAt, _) = Assert.Single(harness.Timers);
@@ -62,7 +64,7 @@ public sealed class WorkflowOrchestratorTests
         };
         var ct = Timeout();
 
-        var run = Task.Run(() => WorkflowOrchestrator.RunAsync(harness.Context, Options));
+        var run = Task.Run(() => WorkflowOrchestration.RunAsync(harness.Context, Compiler, Options));
         await harness.NextAsync("wait approve", ct);
         Assert.True(harness.Waits.TryPeek(out var wait));
         Assert.False(wait.Token.CanBeCanceled, "event waits are never cancelled (a cancelled wait still swallows an event)");
@@ -81,12 +83,12 @@ public sealed class WorkflowOrchestratorTests
         var harness = new ContextHarness(Input(Parent), instanceId: "parent-1").WithDefinition(Parent).WithDefinition(FanOut, version: 4);
         harness.Children = (_, _) => Task.FromResult<JsonElement?>(Json("[10,12]"));
 
-        var output = await WorkflowOrchestrator.RunAsync(harness.Context, Options).WaitAsync(Timeout());
+        var output = await WorkflowOrchestration.RunAsync(harness.Context, Compiler, Options).WaitAsync(Timeout());
 
         Assert.Equal("[10,12]", output!.Value.GetRawText());
-        Assert.Contains($"activity {FunctionNames.ResolveVersion} fan", harness.Log);
+        Assert.Contains($"activity {TaskNames.ResolveVersion} fan", harness.Log);
         var sub = Assert.Single(harness.Log, c => c.StartsWith("sub", StringComparison.Ordinal));
-        Assert.StartsWith($"sub {FunctionNames.Orchestrator} parent-1", sub, StringComparison.Ordinal);
+        Assert.StartsWith($"sub {TaskNames.Orchestrator} parent-1", sub, StringComparison.Ordinal);
         Assert.EndsWith(" fan@4", sub, StringComparison.Ordinal);
     }
 
@@ -95,9 +97,9 @@ public sealed class WorkflowOrchestratorTests
     {
         var harness = new ContextHarness(Input(Parent)).WithDefinition(Parent).WithDefinition(FanOut);
         harness.Children = (_, _) => Task.FromException<JsonElement?>(new TaskFailedException(
-            FunctionNames.Orchestrator, 3, TaskFailureDetails.FromException(new WorkflowFailedException(new Engine.WorkflowError("ItemsFailed", "2 of 2 items failed")))));
+            TaskNames.Orchestrator, 3, TaskFailureDetails.FromException(new WorkflowFailedException(new Engine.WorkflowError("ItemsFailed", "2 of 2 items failed")))));
 
-        var error = await Assert.ThrowsAsync<WorkflowFailedException>(() => WorkflowOrchestrator.RunAsync(harness.Context, Options).WaitAsync(Timeout()));
+        var error = await Assert.ThrowsAsync<WorkflowFailedException>(() => WorkflowOrchestration.RunAsync(harness.Context, Compiler, Options).WaitAsync(Timeout()));
 
         Assert.Equal("ItemsFailed", error.Error.Type);
     }
@@ -107,7 +109,7 @@ public sealed class WorkflowOrchestratorTests
     {
         var harness = new ContextHarness(Input(Failing)).WithDefinition(Failing);
 
-        var error = await Assert.ThrowsAsync<WorkflowFailedException>(() => WorkflowOrchestrator.RunAsync(harness.Context, Options).WaitAsync(Timeout()));
+        var error = await Assert.ThrowsAsync<WorkflowFailedException>(() => WorkflowOrchestration.RunAsync(harness.Context, Compiler, Options).WaitAsync(Timeout()));
 
         Assert.StartsWith("PaymentDeclined: card expired", error.Message, StringComparison.Ordinal);
         Assert.Single(harness.Checkpoints);
@@ -118,7 +120,7 @@ public sealed class WorkflowOrchestratorTests
     {
         var harness = new ContextHarness(Input(Activity));
 
-        var error = await Assert.ThrowsAsync<WorkflowFailedException>(() => WorkflowOrchestrator.RunAsync(harness.Context, Options).WaitAsync(Timeout()));
+        var error = await Assert.ThrowsAsync<WorkflowFailedException>(() => WorkflowOrchestration.RunAsync(harness.Context, Compiler, Options).WaitAsync(Timeout()));
 
         Assert.StartsWith("WorkflowNotFound: ", error.Message, StringComparison.Ordinal);
     }
@@ -128,9 +130,9 @@ public sealed class WorkflowOrchestratorTests
     {
         var harness = new ContextHarness(Input(Activity)).WithDefinition(Activity);
         harness.Nodes = _ => Task.FromException<NodeResult>(new TaskFailedException(
-            FunctionNames.RunNode, 1, TaskFailureDetails.FromException(new InvalidOperationException("worker lost"))));
+            TaskNames.RunNode, 1, TaskFailureDetails.FromException(new InvalidOperationException("worker lost"))));
 
-        var error = await Assert.ThrowsAsync<WorkflowFailedException>(() => WorkflowOrchestrator.RunAsync(harness.Context, Options).WaitAsync(Timeout()));
+        var error = await Assert.ThrowsAsync<WorkflowFailedException>(() => WorkflowOrchestration.RunAsync(harness.Context, Compiler, Options).WaitAsync(Timeout()));
 
         Assert.Equal(("ActivityError", "worker lost"), (error.Error.Type, error.Error.Message));
     }
@@ -141,7 +143,7 @@ public sealed class WorkflowOrchestratorTests
         var options = new OrchestrationDriverOptions { HistoryBound = 1 };
         var harness = new ContextHarness(Input(TwoSteps)).WithDefinition(TwoSteps);
 
-        var output = await WorkflowOrchestrator.RunAsync(harness.Context, options).WaitAsync(Timeout());
+        var output = await WorkflowOrchestration.RunAsync(harness.Context, Compiler, options).WaitAsync(Timeout());
 
         Assert.Null(output);
         var (next, preserve) = harness.ContinuedWith!.Value;
@@ -150,13 +152,13 @@ public sealed class WorkflowOrchestratorTests
         var continuation = next.Continuation!;
         Assert.Equal("a", Assert.Single(continuation.ReadState().Nodes, n => n.Value.Status == Engine.Decisions.NodeStatus.Succeeded).Key);
         Assert.Single(continuation.Pending);
-        Assert.Equal(1, harness.Log.Count(c => c.Contains(FunctionNames.RunNode, StringComparison.Ordinal)));
+        Assert.Equal(1, harness.Log.Count(c => c.Contains(TaskNames.RunNode, StringComparison.Ordinal)));
 
         // The next execution starts from the carried state and runs only the held-back node.
         var resumed = new ContextHarness(next).WithDefinition(TwoSteps);
-        var final = await WorkflowOrchestrator.RunAsync(resumed.Context, options).WaitAsync(Timeout());
+        var final = await WorkflowOrchestration.RunAsync(resumed.Context, Compiler, options).WaitAsync(Timeout());
         Assert.Equal("\"b\"", final!.Value.GetRawText());
-        Assert.Equal([$"activity {FunctionNames.LoadDefinition} two@1", $"activity {FunctionNames.RunNode} b", $"activity {FunctionNames.SaveCheckpoint}"], resumed.Log);
+        Assert.Equal([$"activity {TaskNames.LoadDefinition} two@1", $"activity {TaskNames.RunNode} b", $"activity {TaskNames.SaveCheckpoint}"], resumed.Log);
     }
 
     [Fact]
@@ -166,7 +168,7 @@ public sealed class WorkflowOrchestratorTests
         {
             var harness = new ContextHarness(Input(FanOut, """{"items":[1,2,3]}""")).WithDefinition(FanOut);
             harness.Nodes = r => Task.FromResult(new NodeResult(true, JsonSerializer.SerializeToElement(r.Command.Input.GetInt32() * 2), null, null));
-            var output = await WorkflowOrchestrator.RunAsync(harness.Context, Options).WaitAsync(Timeout());
+            var output = await WorkflowOrchestration.RunAsync(harness.Context, Compiler, Options).WaitAsync(Timeout());
             Assert.Equal("[2,4,6]", output!.Value.GetRawText());
             return [.. harness.Log];
         }
@@ -175,6 +177,6 @@ public sealed class WorkflowOrchestratorTests
         var replay = await RunOnceAsync();
 
         Assert.Equal(first, replay);
-        Assert.Equal(3, first.Count(c => c.Contains(FunctionNames.RunNode, StringComparison.Ordinal)));
+        Assert.Equal(3, first.Count(c => c.Contains(TaskNames.RunNode, StringComparison.Ordinal)));
     }
 }

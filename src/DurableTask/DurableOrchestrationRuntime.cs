@@ -4,10 +4,10 @@ using Serverless.Engine;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Hosting;
 
-namespace Serverless.FunctionApp.Orchestration;
+namespace Serverless.DurableTask;
 
 /// <summary>
-/// <see cref="IOrchestrationRuntime"/> over Durable Functions' <see cref="TaskOrchestrationContext"/>: each call is one
+/// <see cref="IOrchestrationRuntime"/> over durabletask-dotnet's <see cref="TaskOrchestrationContext"/>: each call is one
 /// durable primitive (activity, timer, external event, sub-orchestration), so the orchestration replays exactly.
 /// </summary>
 /// <remarks>WARNING: orchestrator code. No clock, no I/O, no awaiting anything but the context's tasks.</remarks>
@@ -23,13 +23,13 @@ internal sealed class DurableOrchestrationRuntime : IOrchestrationRuntime
     public DateTimeOffset UtcNow => new(DateTime.SpecifyKind(_context.CurrentUtcDateTime, DateTimeKind.Utc));
 
     public Task<DefinitionSnapshot?> LoadDefinitionAsync(string workflow, int? version)
-        => _context.CallActivityAsync<DefinitionSnapshot?>(FunctionNames.LoadDefinition, new DefinitionRequest(workflow, version));
+        => _context.CallActivityAsync<DefinitionSnapshot?>(TaskNames.LoadDefinition, new DefinitionRequest(workflow, version));
 
     public async Task<NodeOutcome> RunNodeAsync(NodeActivityRequest request)
     {
         try
         {
-            var result = await _context.CallActivityAsync<NodeResult>(FunctionNames.RunNode, request);
+            var result = await _context.CallActivityAsync<NodeResult>(TaskNames.RunNode, request);
             return result.ToOutcome();
         }
         catch (TaskFailedException ex)
@@ -54,7 +54,7 @@ internal sealed class DurableOrchestrationRuntime : IOrchestrationRuntime
         var version = request.Version;
         if (version is null)
         {
-            version = await _context.CallActivityAsync<int?>(FunctionNames.ResolveVersion, new DefinitionRequest(request.Workflow, null));
+            version = await _context.CallActivityAsync<int?>(TaskNames.ResolveVersion, new DefinitionRequest(request.Workflow, null));
             if (version is null)
             {
                 return ChildOutcome.Failed(null, new WorkflowError(ErrorTypes.WorkflowNotFound, $"Workflow '{request.Workflow}' is not registered."));
@@ -64,7 +64,7 @@ internal sealed class DurableOrchestrationRuntime : IOrchestrationRuntime
         try
         {
             var output = await _context.CallSubOrchestratorAsync<JsonElement?>(
-                FunctionNames.Orchestrator,
+                TaskNames.Orchestrator,
                 new OrchestrationInput(request.Workflow, version, request.Input),
                 new SubOrchestrationOptions(retry: null, instanceId: request.ChildInstanceId));
             return ChildOutcome.Completed(version.Value, output ?? JsonNull);
@@ -77,10 +77,10 @@ internal sealed class DurableOrchestrationRuntime : IOrchestrationRuntime
     }
 
     public Task TerminateChildAsync(string childInstanceId, string reason)
-        => _context.CallActivityAsync(FunctionNames.TerminateInstance, new TerminateRequest(childInstanceId, reason));
+        => _context.CallActivityAsync(TaskNames.TerminateInstance, new TerminateRequest(childInstanceId, reason));
 
     public Task SaveCheckpointAsync(Continuation checkpoint)
-        => _context.CallActivityAsync(FunctionNames.SaveCheckpoint, new CheckpointRequest(_context.InstanceId, checkpoint));
+        => _context.CallActivityAsync(TaskNames.SaveCheckpoint, new CheckpointRequest(_context.InstanceId, checkpoint));
 
     public void SetCustomStatus(object? status) => _context.SetCustomStatus(status);
 

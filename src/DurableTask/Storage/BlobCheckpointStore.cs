@@ -2,18 +2,21 @@ using Azure;
 using Azure.Storage.Blobs;
 using Serverless.Engine.Hosting;
 
-namespace Serverless.FunctionApp.Storage;
+namespace Serverless.DurableTask.Storage;
 
 /// <summary><see cref="ICheckpointStore"/> on a blob container: one blob per instance, overwritten by each checkpoint.</summary>
-internal sealed class BlobCheckpointStore : ICheckpointStore
+public sealed class BlobCheckpointStore : ICheckpointStore
 {
     private readonly BlobContainerClient _container;
 
+    /// <summary>Keeps checkpoints in <paramref name="container"/>.</summary>
     public BlobCheckpointStore(BlobContainerClient container) => _container = container ?? throw new ArgumentNullException(nameof(container));
 
+    /// <inheritdoc/>
     public async Task SaveAsync(string instanceId, Continuation checkpoint, CancellationToken cancellationToken)
         => await Blob(instanceId).UploadAsync(new BinaryData(CheckpointJson.Serialize(checkpoint)), overwrite: true, cancellationToken);
 
+    /// <inheritdoc/>
     public async Task<Continuation?> LoadAsync(string instanceId, CancellationToken cancellationToken)
     {
         try
@@ -27,6 +30,7 @@ internal sealed class BlobCheckpointStore : ICheckpointStore
         }
     }
 
+    /// <inheritdoc/>
     public async Task DeleteAsync(string instanceId, CancellationToken cancellationToken)
         => await Blob(instanceId).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 

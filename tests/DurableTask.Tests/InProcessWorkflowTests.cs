@@ -4,13 +4,14 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Serverless.Engine;
+using Serverless.Engine.Api;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Hosting;
-using Serverless.FunctionApp.Orchestration;
-using static Serverless.FunctionApp.Tests.Orchestration.Workflows;
+using Serverless.DurableTask;
+using static Serverless.DurableTask.Tests.Workflows;
 
-namespace Serverless.FunctionApp.Tests.Orchestration;
+namespace Serverless.DurableTask.Tests;
 
 /// <summary>
 /// Real workflows with real replay: the orchestrator and activities registered with durabletask-dotnet's in-process
@@ -32,22 +33,23 @@ public sealed class InProcessWorkflowTests : IAsyncLifetime, INodeExecutor, IDef
             _definitions[NameOf(json)] = Snapshot(json);
         }
 
-        var nodes = new NodeActivity(this, this);
+        var compiler = new WorkflowCompiler();
+        var nodes = new NodeActivity(this, this, compiler);
         var options = new OrchestrationDriverOptions { HistoryBound = 30, MaxOutstandingWork = 8 };
         _host = await DurableTaskTestHost.StartAsync(registry =>
         {
             registry.AddOrchestratorFunc<OrchestrationInput, JsonElement?>(
-                FunctionNames.Orchestrator, (context, _) => WorkflowOrchestrator.RunAsync(context, options));
+                TaskNames.Orchestrator, (context, _) => WorkflowOrchestration.RunAsync(context, compiler, options));
             registry.AddActivityFunc<DefinitionRequest, DefinitionSnapshot?>(
-                FunctionNames.LoadDefinition, (_, request) => GetAsync(request.Workflow, request.Version, CancellationToken.None));
+                TaskNames.LoadDefinition, (_, request) => GetAsync(request.Workflow, request.Version, CancellationToken.None));
             registry.AddActivityFunc<DefinitionRequest, int?>(
-                FunctionNames.ResolveVersion, async (_, request) => (await GetAsync(request.Workflow, request.Version, CancellationToken.None))?.Version);
+                TaskNames.ResolveVersion, async (_, request) => (await GetAsync(request.Workflow, request.Version, CancellationToken.None))?.Version);
             registry.AddActivityFunc<NodeActivityRequest, NodeResult>(
-                FunctionNames.RunNode, (_, request) => nodes.RunAsync(request, CancellationToken.None));
+                TaskNames.RunNode, (_, request) => nodes.RunAsync(request, CancellationToken.None));
             registry.AddActivityFunc<CheckpointRequest, bool>(
-                FunctionNames.SaveCheckpoint, (_, request) => Task.FromResult(request.Checkpoint.ReadState().InstanceId == request.InstanceId));
+                TaskNames.SaveCheckpoint, (_, request) => Task.FromResult(request.Checkpoint.ReadState().InstanceId == request.InstanceId));
             registry.AddActivityFunc<TerminateRequest, bool>(
-                FunctionNames.TerminateInstance, (_, _) => Task.FromResult(true));
+                TaskNames.TerminateInstance, (_, _) => Task.FromResult(true));
         });
     }
 
@@ -89,7 +91,7 @@ public sealed class InProcessWorkflowTests : IAsyncLifetime, INodeExecutor, IDef
     {
         var ct = Timeout();
         await Client.ScheduleNewOrchestrationInstanceAsync(
-            FunctionNames.Orchestrator, new OrchestrationInput("approval", 1, Json("{}")), new StartOrchestrationOptions("approval-1"), ct);
+            TaskNames.Orchestrator, new OrchestrationInput("approval", 1, Json("{}")), new StartOrchestrationOptions("approval-1"), ct);
         await Client.WaitForInstanceStartAsync("approval-1", ct);
 
         await Client.RaiseEventAsync("approval-1", "approve", new { by = "ann" }, ct);
@@ -133,7 +135,7 @@ public sealed class InProcessWorkflowTests : IAsyncLifetime, INodeExecutor, IDef
     private async Task<OrchestrationMetadata> RunAsync(string workflow, string instanceId, JsonElement input, CancellationToken ct)
     {
         await Client.ScheduleNewOrchestrationInstanceAsync(
-            FunctionNames.Orchestrator, new OrchestrationInput(workflow, 1, input), new StartOrchestrationOptions(instanceId), ct);
+            TaskNames.Orchestrator, new OrchestrationInput(workflow, 1, input), new StartOrchestrationOptions(instanceId), ct);
         return await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, ct);
     }
 

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Serverless.Engine.Api;
+using Serverless.Engine.Hosting;
+
+namespace Serverless.DurableTask;
+
+/// <summary>
+/// Registers the workflow orchestration and its activities with a plain durabletask-dotnet worker (the Functions app
+/// binds them as functions instead). Each task is created from the worker's services: register
+/// <see cref="WorkflowCompiler"/>, <see cref="OrchestrationDriverOptions"/>, <see cref="WorkflowActivities"/> and a
+/// <see cref="DurableTaskClient"/> there.
+/// </summary>
+public static class DurableTaskRegistryExtensions
+{
+    /// <summary>Adds the orchestration (<see cref="TaskNames.Orchestrator"/>) and every activity of <see cref="TaskNames"/>.</summary>
+    public static DurableTaskRegistry AddWorkflowTasks(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.AddOrchestrator(TaskNames.Orchestrator, typeof(Orchestrator));
+        registry.AddActivity(TaskNames.RunNode, typeof(RunNodeActivity));
+        registry.AddActivity(TaskNames.LoadDefinition, typeof(LoadDefinitionActivity));
+        registry.AddActivity(TaskNames.ResolveVersion, typeof(ResolveVersionActivity));
+        registry.AddActivity(TaskNames.SaveCheckpoint, typeof(SaveCheckpointActivity));
+        registry.AddActivity(TaskNames.TerminateInstance, typeof(TerminateInstanceActivity));
+        return registry;
+    }
+
+    // The worker creates these through ActivatorUtilities with its services; the bodies live in WorkflowActivities.
+    private sealed class Orchestrator(WorkflowCompiler compiler, OrchestrationDriverOptions options) : TaskOrchestrator<OrchestrationInput, JsonElement?>
+    {
+        public override Task<JsonElement?> RunAsync(TaskOrchestrationContext context, OrchestrationInput input)
+            => WorkflowOrchestration.RunAsync(context, compiler, options);
+    }
+
+    private sealed class RunNodeActivity(WorkflowActivities activities) : TaskActivity<NodeActivityRequest, NodeResult>
+    {
+        public override Task<NodeResult> RunAsync(TaskActivityContext context, NodeActivityRequest input)
+            => activities.RunNodeAsync(input, CancellationToken.None);
+    }
+
+    private sealed class LoadDefinitionActivity(WorkflowActivities activities) : TaskActivity<DefinitionRequest, DefinitionSnapshot?>
+    {
+        public override Task<DefinitionSnapshot?> RunAsync(TaskActivityContext context, DefinitionRequest input)
+            => activities.LoadDefinitionAsync(input, CancellationToken.None);
+    }
+
+    private sealed class ResolveVersionActivity(WorkflowActivities activities) : TaskActivity<DefinitionRequest, int?>
+    {
+        public override Task<int?> RunAsync(TaskActivityContext context, DefinitionRequest input)
+            => activities.ResolveVersionAsync(input, CancellationToken.None);
+    }
+
+    private sealed class SaveCheckpointActivity(WorkflowActivities activities) : TaskActivity<CheckpointRequest, bool>
+    {
+        public override async Task<bool> RunAsync(TaskActivityContext context, CheckpointRequest input)
+        {
+            await activities.SaveCheckpointAsync(input, CancellationToken.None);
+            return true;
+        }
+    }
+
+    private sealed class TerminateInstanceActivity(WorkflowActivities activities, DurableTaskClient client) : TaskActivity<TerminateRequest, bool>
+    {
+        public override async Task<bool> RunAsync(TaskActivityContext context, TerminateRequest input)
+        {
+            await activities.TerminateInstanceAsync(input, client, CancellationToken.None);
+            return true;
+        }
+    }
+}
