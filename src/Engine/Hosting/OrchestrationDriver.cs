@@ -124,14 +124,8 @@ public sealed class OrchestrationDriver
                     $"Instance '{_runtime.InstanceId}' is {_state.Status} with nothing outstanding; the decider issued no command to finish it.");
             }
 
-            var finished = await NextFinishedAsync();
-            _completions++;
-            if (_completions % _options.CheckpointEvery == 0)
-            {
-                _housekeeping.Add(_runtime.SaveCheckpointAsync(Capture(input.Continuation?.Generation ?? 0)));
-            }
-
-            decision = Decide(_plan, _state, await ToEventAsync(finished), _runtime.UtcNow);
+            var @event = await NextEventAsync(input.Continuation?.Generation ?? 0);
+            decision = Decide(_plan, _state, @event, _runtime.UtcNow);
         }
     }
 
@@ -281,8 +275,43 @@ public sealed class OrchestrationDriver
         return done;
     }
 
-    private async Task<WorkflowEvent> ToEventAsync(Outstanding finished)
+    // The next event for the decider; a timer that fired before its due time is re-armed instead (see ToEventAsync).
+    private async Task<WorkflowEvent> NextEventAsync(int generation)
     {
+        while (true)
+        {
+            var finished = await NextFinishedAsync();
+            _completions++;
+            if (_completions % _options.CheckpointEvery == 0)
+            {
+                _housekeeping.Add(_runtime.SaveCheckpointAsync(Capture(generation)));
+            }
+
+            if (await ToEventAsync(finished) is { } next)
+            {
+                return next;
+            }
+        }
+    }
+
+    // Null when the finished task was a timer that fired early and has been re-armed for the rest of its time.
+    private async Task<WorkflowEvent?> ToEventAsync(Outstanding finished)
+    {
+        if (finished.Kind == OutstandingKind.Timer && _timers.TryGetValue(finished.Key, out var armed))
+        {
+            await finished.Task;
+
+            // WARNING: the Azure Storage provider makes timer messages visible in whole seconds and can fire a timer up
+            // to a second before its due time. A wait, retry delay or timeout never ends early: while the orchestration's
+            // clock is before the due time, wait out the remainder on a new durable timer (replays take the same branch,
+            // since the clock is the history's).
+            if (_runtime.UtcNow < armed.DueAt)
+            {
+                StartTimer(new StartTimer(finished.Key, armed.DueAt));
+                return null;
+            }
+        }
+
         var id = NextEventId();
         switch (finished.Kind)
         {

@@ -63,6 +63,40 @@ public sealed class OrchestrationDriverTests
     }
 
     [Fact]
+    public async Task RunAsync_TimerFiresBeforeItsDueTime_WaitsOutTheRemainderBeforeTheDeciderSeesIt()
+    {
+        var due = Start.AddSeconds(1);
+        var (driver, runtime, decider) = Create(e => e switch
+        {
+            InstanceStarted => [new StartTimer("wait", due)],
+            TimerFired => [new CompleteInstance(Json("\"woke\""))],
+            _ => [],
+        });
+        var ct = Timeout();
+        var run = Task.Run(() => driver.RunAsync(Input));
+        await runtime.NextAsync("timer", ct);
+
+        // The Azure Storage provider delivers the timer 0.95 s early: the clock is still before the due time.
+        runtime.UtcNow = due.AddMilliseconds(-950);
+        runtime.Timers[0].Fire.SetResult();
+        Assert.Equal("timer " + due.ToString("O"), await runtime.NextAsync("timer", ct));
+        Assert.DoesNotContain(decider.Events, e => e is TimerFired);
+
+        // Early again, by a millisecond; then on time.
+        runtime.UtcNow = due.AddMilliseconds(-1);
+        runtime.Timers[1].Fire.SetResult();
+        await runtime.NextAsync("timer", ct);
+        runtime.UtcNow = due;
+        runtime.Timers[2].Fire.SetResult();
+        var output = await run.WaitAsync(ct);
+
+        Assert.Equal("\"woke\"", output!.Value.GetRawText());
+        Assert.Equal("wait", Assert.Single(decider.Events.OfType<TimerFired>()).TimerId);
+        Assert.Equal(3, runtime.Timers.Count);
+        Assert.All(runtime.Timers, t => Assert.Equal(due, t.DueAt));
+    }
+
+    [Fact]
     public async Task RunAsync_NodeOutcomes_BecomeNodeEventsWithTheCommandKey()
     {
         var (driver, runtime, decider) = Create(e => e switch
@@ -125,6 +159,7 @@ public sealed class OrchestrationDriverTests
 
         Assert.True(runtime.Timers[0].Token.IsCancellationRequested);
         Assert.False(runtime.Timers[1].Token.IsCancellationRequested);
+        runtime.UtcNow = runtime.Timers[1].DueAt;
         runtime.Timers[1].Fire.SetResult();
         await run.WaitAsync(ct);
 
@@ -272,6 +307,7 @@ public sealed class OrchestrationDriverTests
         var run2 = Task.Run(() => resumed.RunAsync(next));
         await runtime2.NextAsync("run b#1", ct);
         Assert.Equal(["load order 3", "timer " + due.ToString("O"), "wait Approve", "run b#1 order@3"], runtime2.Log);
+        runtime2.UtcNow = runtime2.Timers[0].DueAt;
         runtime2.Timers[0].Fire.SetResult();
         var output = await run2.WaitAsync(ct);
         Assert.Equal("\"late\"", output!.Value.GetRawText());
