@@ -8,17 +8,19 @@ namespace Serverless.DurableTask;
 
 /// <summary>
 /// Registers the workflow orchestration and its activities with a plain durabletask-dotnet worker (the Functions app
-/// binds them as functions instead). Each task is created from the worker's services: register
-/// <see cref="WorkflowCompiler"/>, <see cref="OrchestrationDriverOptions"/>, <see cref="WorkflowActivities"/> and a
-/// <see cref="DurableTaskClient"/> there.
+/// binds them as functions instead). Activities are created from the worker's services: register
+/// <see cref="WorkflowActivities"/> and a <see cref="DurableTaskClient"/> there. The orchestration takes the host's one
+/// <see cref="WorkflowCompiler"/> here (durabletask-dotnet creates orchestrators without services).
 /// </summary>
 public static class DurableTaskRegistryExtensions
 {
     /// <summary>Adds the orchestration (<see cref="TaskNames.Orchestrator"/>) and every activity of <see cref="TaskNames"/>.</summary>
-    public static DurableTaskRegistry AddWorkflowTasks(this DurableTaskRegistry registry)
+    public static DurableTaskRegistry AddWorkflowTasks(this DurableTaskRegistry registry, WorkflowCompiler compiler, OrchestrationDriverOptions options)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.AddOrchestrator(TaskNames.Orchestrator, typeof(Orchestrator));
+        ArgumentNullException.ThrowIfNull(compiler);
+        ArgumentNullException.ThrowIfNull(options);
+        registry.AddOrchestrator(TaskNames.Orchestrator, () => new Orchestrator(compiler, options));
         registry.AddActivity(TaskNames.RunNode, typeof(RunNodeActivity));
         registry.AddActivity(TaskNames.LoadDefinition, typeof(LoadDefinitionActivity));
         registry.AddActivity(TaskNames.ResolveVersion, typeof(ResolveVersionActivity));
@@ -27,7 +29,7 @@ public static class DurableTaskRegistryExtensions
         return registry;
     }
 
-    // The worker creates these through ActivatorUtilities with its services; the bodies live in WorkflowActivities.
+    // The worker creates the activities through ActivatorUtilities with its services; their bodies live in WorkflowActivities.
     private sealed class Orchestrator(WorkflowCompiler compiler, OrchestrationDriverOptions options) : TaskOrchestrator<OrchestrationInput, JsonElement?>
     {
         public override Task<JsonElement?> RunAsync(TaskOrchestrationContext context, OrchestrationInput input)

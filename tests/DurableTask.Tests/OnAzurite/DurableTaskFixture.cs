@@ -1,0 +1,54 @@
+using Serverless.Engine.Definitions;
+using Serverless.Engine.Hosting;
+using Serverless.Testing;
+
+namespace Serverless.DurableTask.Tests.OnAzurite;
+
+/// <summary>
+/// One Azurite and one task hub for the tests of this collection: the orchestration and activities of src/DurableTask on
+/// the Durable Task engine with the Azure Storage provider, through the gRPC sidecar, as Durable Functions runs them.
+/// Timers are not corrected by the fixture: like Durable Functions on Azure Storage, they may arrive early.
+/// </summary>
+public sealed class DurableTaskFixture : IAsyncLifetime
+{
+    private Azurite? _azurite;
+    private WorkflowTaskHub? _hub;
+
+    public WorkflowTaskHub Hub => _hub!;
+
+    public ScriptedActivities Activities { get; } = new();
+
+    public string ConnectionString => _azurite!.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        _azurite = await Azurite.StartAsync(cancellationToken: timeout.Token);
+        _hub = await WorkflowTaskHub.StartAsync(_azurite.ConnectionString, "dttests", Activities, new WorkflowTaskHubOptions
+        {
+            // Small bounds so ordinary tests cross ContinueAsNew and the width cap.
+            Orchestration = new OrchestrationDriverOptions { HistoryBound = 40, MaxOutstandingWork = 8, CheckpointEvery = 5 },
+            DefinitionLimits = new DefinitionLimits { MaxNodes = 600 },
+            Sidecar = new DurableTaskSidecarOptions { DeleteTaskHubOnDispose = true, LoggerFactory = TestLogging.FromEnvironment() },
+        }, timeout.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_hub is not null)
+        {
+            await _hub.DisposeAsync();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DurableTaskCollection : ICollectionFixture<DurableTaskFixture>
+{
+    public const string Name = "Durable Task on Azurite";
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serverless.DurableTask;
+using Serverless.DurableTask.Storage;
+using Serverless.Engine.Api;
+using Serverless.Engine.Decisions;
+using Serverless.Engine.Definitions;
+using Serverless.Engine.Execution;
+using Serverless.Engine.Hosting;
+using Serverless.Engine.Storage;
+
+namespace Serverless.Testing;
+
+/// <summary>How <see cref="WorkflowTaskHub"/> wires the durable adapter.</summary>
+public sealed record WorkflowTaskHubOptions
+{
+    /// <summary>The orchestration's history bound, width cap and checkpoint interval.</summary>
+    public OrchestrationDriverOptions Orchestration { get; init; } = OrchestrationDriverOptions.Default;
+
+    /// <summary>Limits definitions are registered and run under.</summary>
+    public DefinitionLimits DefinitionLimits { get; init; } = DefinitionLimits.Default;
+
+    /// <summary>Limits every instance runs under.</summary>
+    public PlanOptions PlanOptions { get; init; } = PlanOptions.Default;
+
+    /// <summary>Tuning of the Durable Task engine behind the sidecar.</summary>
+    public DurableTaskSidecarOptions Sidecar { get; init; } = new() { DeleteTaskHubOnDispose = true };
+}
+
+/// <summary>
+/// The workflow engine's durable adapter (src/DurableTask: the orchestration and its activities, registered as the
+/// Functions app binds them) on the real Durable Task engine with the Azure Storage provider on Azurite, through the
+/// gRPC sidecar; definitions in memory, checkpoints in a blob container of the same Azurite.
+/// </summary>
+public sealed class WorkflowTaskHub : IAsyncDisposable
+{
+    private readonly DurableTaskSidecarHost _host;
+
+    private WorkflowTaskHub(DurableTaskSidecarHost host)
+    {
+        _host = host;
+        Registry = host.Services.GetRequiredService<DefinitionRegistry>();
+        Checkpoints = host.Services.GetRequiredService<ICheckpointStore>();
+    }
+
+    /// <summary>The durabletask-dotnet client (gRPC to the sidecar).</summary>
+    public DurableTaskClient Client => _host.Client;
+
+    /// <summary>The definition registry (the same compiler as the orchestration's).</summary>
+    public DefinitionRegistry Registry { get; }
+
+    /// <summary>The orchestration checkpoints (per-node detail, rerun).</summary>
+    public ICheckpointStore Checkpoints { get; }
+
+    /// <summary>The worker's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Starts the task hub <paramref name="taskHub"/> with <paramref name="executor"/> running node work.</summary>
+    public static async Task<WorkflowTaskHub> StartAsync(
+        string connectionString, string taskHub, INodeExecutor executor, WorkflowTaskHubOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new WorkflowTaskHubOptions();
+        var container = new BlobContainerClient(connectionString, "checkpoints-" + taskHub.ToLowerInvariant());
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var compiler = new WorkflowCompiler(options.DefinitionLimits, options.PlanOptions);
+        var host = await DurableTaskSidecarHost.StartAsync(
+            connectionString,
+            taskHub,
+            registry => registry.AddWorkflowTasks(compiler, options.Orchestration),
+            services =>
+            {
+                services.AddSingleton(TimeProvider.System);
+                services.AddSingleton(compiler);
+                services.AddSingleton(options.Orchestration);
+                services.AddSingleton<IDefinitionStore, InMemoryDefinitionStore>();
+                services.AddSingleton(sp => new DefinitionRegistry(
+                    sp.GetRequiredService<IDefinitionStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkflowCompiler>()));
+                services.AddSingleton<IDefinitionSource>(sp => new DefinitionStoreSource(sp.GetRequiredService<IDefinitionStore>()));
+                services.AddSingleton<ICheckpointStore>(new BlobCheckpointStore(container));
+                services.AddSingleton(executor);
+                services.AddSingleton<WorkflowActivities>();
+            },
+            options.Sidecar,
+            cancellationToken);
+        return new WorkflowTaskHub(host);
+    }
+
+    /// <summary>Registers a definition; returns its version.</summary>
+    public async Task<int> RegisterAsync(string json, CancellationToken cancellationToken)
+    {
+        var name = JsonDocument.Parse(json).RootElement.GetProperty("name").GetString()!;
+        var result = await Registry.RegisterAsync(name, json, cancellationToken);
+        return result.Error is null ? result.Version : throw new InvalidOperationException(result.Error.ToJson().ToJsonString());
+    }
+
+    /// <summary>Starts an instance of the latest (or a pinned) version, as the start route does.</summary>
+    public async Task StartAsync(string workflow, string instanceId, JsonElement input, CancellationToken cancellationToken, int? version = null)
+    {
+        var plan = await Registry.ResolveAsync(workflow, version, cancellationToken)
+            ?? throw new InvalidOperationException($"Workflow '{workflow}' is not registered.");
+        await Client.ScheduleNewOrchestrationInstanceAsync(
+            TaskNames.Orchestrator, new OrchestrationInput(workflow, plan.Version, input), new StartOrchestrationOptions(instanceId), cancellationToken);
+    }
+
+    /// <summary>Waits until the instance is Completed, Failed or Terminated.</summary>
+    public Task<OrchestrationMetadata> WaitAsync(string instanceId, CancellationToken cancellationToken)
+        => Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+
+    /// <summary>The decider state of the newest checkpoint (the final one once the instance ended), or null.</summary>
+    public async Task<InstanceState?> StateAsync(string instanceId, CancellationToken cancellationToken)
+        => (await Checkpoints.LoadAsync(instanceId, cancellationToken))?.ReadState();
+
+    /// <summary>Stops the worker, the sidecar and the engine, and deletes the task hub.</summary>
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+}
