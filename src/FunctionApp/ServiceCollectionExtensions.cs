@@ -11,6 +11,7 @@ using Serverless.Engine.Storage;
 using Serverless.DurableTask;
 using Serverless.DurableTask.Storage;
 using Serverless.Host.Storage;
+using Serverless.HttpApi;
 
 namespace Serverless.FunctionApp;
 
@@ -27,6 +28,7 @@ internal static class ServiceCollectionExtensions
         var storage = StorageClients.FromConfiguration(configuration);
 
         services.AddSingleton(options);
+        services.AddSingleton(new WorkflowApiOptions { MaxPayloadBytes = options.MaxPayloadBytes });
         services.AddSingleton(options.Orchestration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IDefinitionStore>(_ =>

@@ -16,6 +16,7 @@ using Serverless.Host.Routes;
 using Serverless.Host.Runtime;
 using Serverless.Host.Storage;
 using Serverless.Host.Telemetry;
+using Serverless.HttpApi;
 
 namespace Serverless.Host;
 
@@ -68,6 +69,8 @@ public static class ServerlessHost
         services.AddSingleton<NodeWorkRunner>();
         services.AddSingleton<InstanceRuntime>();
         services.AddSingleton<InstanceClient>();
+        services.AddSingleton<IInstanceBackend, StandaloneInstanceBackend>();
+        services.AddSingleton(sp => new WorkflowApiOptions { MaxPayloadBytes = sp.GetRequiredService<IOptions<ServerlessHostOptions>>().Value.MaxPayloadBytes });
         services.AddSingleton<PartitionManager>();
         services.AddHostedService(sp => sp.GetRequiredService<PartitionManager>());
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -94,20 +97,20 @@ public static class ServerlessHost
             var error = exception is BadHttpRequestException { StatusCode: 413 }
                 ? ApiError.TooLarge(4 * 1024 * 1024)
                 : new ApiError(500, ApiErrorTypes.InternalError, $"The host failed to serve this request ({exception?.GetType().Name}); see its log.");
-            await HttpJson.Error(error).ExecuteAsync(context);
+            await ApiResults.Error(error).ExecuteAsync(context);
         }));
         app.Use(RequireApiKeyAsync);
         app.MapGet("/healthz", Health);
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapWorkflowApi();
-        app.MapFallback((HttpContext context) => HttpJson.Error(ApiError.NotFound($"No route {context.Request.Method} {context.Request.Path}.")));
+        app.MapFallback((HttpContext context) => ApiResults.Error(ApiError.NotFound($"No route {context.Request.Method} {context.Request.Path}.")));
         return app;
     }
 
     private static IResult Health(PartitionManager manager, PartitionTable partitions, HostMetrics metrics, StorageRequestCounter requests, InstanceRuntime runtime, NodeWorkRunner runner)
     {
         var ready = manager.Ready.Task.IsCompletedSuccessfully;
-        return HttpJson.Json(ready ? 200 : 503, new JsonObject
+        return ApiResults.Json(ready ? 200 : 503, new JsonObject
         {
             ["status"] = ready ? "healthy" : "starting",
             ["hostId"] = manager.HostId,
@@ -141,7 +144,7 @@ public static class ServerlessHost
 
             if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(key)))
             {
-                await HttpJson.Error(ApiError.Unauthorized()).ExecuteAsync(context);
+                await ApiResults.Error(ApiError.Unauthorized()).ExecuteAsync(context);
                 return;
             }
         }

@@ -30,6 +30,13 @@ public static partial class ApiValidation
         return null;
     }
 
+    /// <summary>
+    /// False for ids no instance can have (storage keys refuse '/', '\', '#', '?' and control characters), so routes
+    /// answer 404 for them instead of reaching storage. Child ids are longer than client ids, hence the wider bound.
+    /// </summary>
+    public static bool IsPossibleInstanceId(string? id)
+        => !string.IsNullOrEmpty(id) && id.Length <= 4 * MaxInstanceIdLength && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+
     /// <summary>Checks an event name: 1 to 128 characters, no control characters.</summary>
     public static ApiError? CheckEventName(string? name)
         => string.IsNullOrEmpty(name) || name.Length > MaxEventNameLength || name.Any(char.IsControl)

@@ -40,27 +40,4 @@ public static class StartRequests
             return null;
         }
     }
-
-    /// <summary>
-    /// Reads at most <paramref name="limit"/> bytes of <paramref name="body"/>; null when the body is longer (answer 413
-    /// without reading the rest).
-    /// </summary>
-    public static async Task<byte[]?> ReadBodyAsync(Stream body, long limit, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
 }

@@ -3,12 +3,13 @@ using Serverless.Engine;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Host.Storage;
+using Serverless.HttpApi;
 using Serverless.Host.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Serverless.Host.Runtime;
 
-/// <summary>What the instance routes ask of the runtime; every method answers an <see cref="ApiError"/> or succeeds.</summary>
+/// <summary>What the instance routes ask of the runtime; every method answers a refusal (an <see cref="ApiError"/>, a conflict) or succeeds.</summary>
 internal sealed class InstanceClient(
     DefinitionRegistry registry,
     InstanceStore store,
@@ -17,28 +18,22 @@ internal sealed class InstanceClient(
     TimeProvider time,
     ILogger<InstanceClient> logger)
 {
-    /// <summary>Starts an instance, or finds the same one already started (idempotent).</summary>
-    public async Task<ApiError?> StartAsync(string workflow, int? version, string instanceId, JsonElement input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts an instance of the resolved <paramref name="workflow"/>, or finds the same start already made
+    /// (idempotent); a conflict names what the id is already taken by.
+    /// </summary>
+    public async Task<StartConflict?> StartAsync(WorkflowPlan workflow, string instanceId, JsonElement input, CancellationToken cancellationToken)
     {
-        var resolved = await registry.ResolveAsync(workflow, version, cancellationToken);
-        if (resolved is null)
-        {
-            return version is { } v
-                ? ApiError.NotFound($"Workflow '{workflow}' has no version {v}.")
-                : ApiError.NotFound($"Workflow '{workflow}' is not registered.");
-        }
-
-        var state = Decider.Create(resolved, instanceId, input, time.GetUtcNow());
-        var (created, record) = await runtime.CreateAsync(new InstanceRecord(state, InstanceRecord.EmptyOutbox, null, false, default, null), resolved, cancellationToken);
+        var state = Decider.Create(workflow, instanceId, input, time.GetUtcNow());
+        var (created, record) = await runtime.CreateAsync(new InstanceRecord(state, InstanceRecord.EmptyOutbox, null, false, default, null), workflow, cancellationToken);
         if (!created)
         {
             var existing = record.State;
-            var same = existing.Workflow == workflow && existing.Version == resolved.Version && record.Parent is null
+            var same = existing.Workflow == workflow.Name && existing.Version == workflow.Version && record.Parent is null
                 && JsonElement.DeepEquals(existing.Input, input);
             if (!same)
             {
-                return ApiError.Conflict(
-                    $"Instance '{instanceId}' already exists with {(existing.Workflow != workflow ? $"workflow '{existing.Workflow}'" : existing.Version != resolved.Version ? $"version {existing.Version}" : "a different input")}; purge it first or choose another id.");
+                return new StartConflict(existing.Workflow, existing.Version);
             }
 
             if (existing.Status == InstanceStatus.Pending)
@@ -50,25 +45,18 @@ internal sealed class InstanceClient(
         }
 
         metrics.InstanceStarted();
-        Log.InstanceCreated(logger, instanceId, workflow, resolved.Version);
+        Log.InstanceCreated(logger, instanceId, workflow.Name, workflow.Version);
         return null;
     }
 
     /// <summary>Reads an instance (null: unknown, including ids no instance can have).</summary>
     public Task<InstanceRecord?> GetAsync(string instanceId, CancellationToken cancellationToken)
-        => IsPossibleId(instanceId) ? store.GetAsync(instanceId, cancellationToken) : Task.FromResult<InstanceRecord?>(null);
-
-    /// <summary>
-    /// False for ids no instance can have (storage keys refuse '/', '\', '#', '?' and control characters), so such
-    /// requests answer 404 instead of reaching storage. Child ids are longer than client ids, hence the wider bound.
-    /// </summary>
-    private static bool IsPossibleId(string instanceId)
-        => !string.IsNullOrEmpty(instanceId) && instanceId.Length <= 1024 && !instanceId.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+        => ApiValidation.IsPossibleInstanceId(instanceId) ? store.GetAsync(instanceId, cancellationToken) : Task.FromResult<InstanceRecord?>(null);
 
     /// <summary>Raises an event, terminates, suspends or resumes: 404 unknown, 410 final.</summary>
     public async Task<ApiError?> SendAsync(string instanceId, WorkflowEvent @event, CancellationToken cancellationToken)
     {
-        if (!IsPossibleId(instanceId))
+        if (!ApiValidation.IsPossibleInstanceId(instanceId))
         {
             return ApiError.NotFound($"Instance '{ApiValidation.Shorten(instanceId)}' does not exist.");
         }
@@ -83,22 +71,22 @@ internal sealed class InstanceClient(
         };
     }
 
-    /// <summary>Reruns a Failed instance: 404 unknown, 409 not Failed.</summary>
-    public async Task<ApiError?> RerunAsync(string instanceId, CancellationToken cancellationToken)
+    /// <summary>Reruns a Failed instance: not found, or not Failed, or under way.</summary>
+    public async Task<RerunResult> RerunAsync(string instanceId, CancellationToken cancellationToken)
     {
         var record = await GetAsync(instanceId, cancellationToken);
         if (record is null)
         {
-            return ApiError.NotFound($"Instance '{instanceId}' does not exist.");
+            return RerunResult.NotFound;
         }
 
         if (record.State.Status != InstanceStatus.Failed)
         {
-            return ApiError.Conflict($"Instance '{instanceId}' is {record.State.Status}; only a Failed instance can be rerun.");
+            return RerunResult.NotFailed(record.State.Status.ToString());
         }
 
         await runtime.DeliverAsync(instanceId, new RerunRequested("rerun:" + Guid.NewGuid().ToString("N")), cancellationToken);
-        return null;
+        return RerunResult.Accepted;
     }
 
     /// <summary>Purges a final instance: 404 unknown, 409 not final.</summary>

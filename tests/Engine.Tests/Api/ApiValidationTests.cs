@@ -64,4 +64,16 @@ public sealed class ApiValidationTests
         Assert.StartsWith("http://h:1/runtime/webhooks/durabletask/instances/id%201/terminate?reason={text}&", payload["terminatePostUri"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(7, payload.Count);
     }
+
+    [Fact]
+    public void CheckStatusPayload_BuildWithoutTaskHubOrConnection_LeavesOutTheQuery()
+    {
+        var payload = CheckStatusPayload.Build("http://h:1", "a", null, null, null);
+
+        Assert.Equal("http://h:1/runtime/webhooks/durabletask/instances/a", payload["statusQueryGetUri"]!.GetValue<string>());
+        Assert.Equal("http://h:1/runtime/webhooks/durabletask/instances/a", payload["purgeHistoryDeleteUri"]!.GetValue<string>());
+        Assert.Equal("http://h:1/runtime/webhooks/durabletask/instances/a/raiseEvent/{eventName}", payload["sendEventPostUri"]!.GetValue<string>());
+        Assert.Equal("http://h:1/runtime/webhooks/durabletask/instances/a/suspend?reason={text}", payload["suspendPostUri"]!.GetValue<string>());
+        Assert.Equal("http://h:1/runtime/webhooks/durabletask/instances/a", CheckStatusPayload.StatusUri("http://h:1/", "a", null, null, null));
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Serverless.Engine.Hosting;
 using static Serverless.Engine.Tests.Hosting.HostingFixtures;
@@ -28,17 +27,5 @@ public sealed class StartRequestsTests
         var read = StartRequests.ReadInput(JsonSerializer.Serialize(input));
 
         Assert.Equal(("order", 3, """{"id":7}""", null), (read!.Workflow, read.Version, read.Input.GetRawText(), read.Continuation));
-    }
-
-    [Fact]
-    public async Task ReadBodyAsync_OverTheLimit_ReturnsNull()
-    {
-        var ct = new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
-
-        var within = await StartRequests.ReadBodyAsync(new MemoryStream(Encoding.UTF8.GetBytes("{\"a\":1}")), 7, ct);
-        var over = await StartRequests.ReadBodyAsync(new MemoryStream(new byte[40_000]), 39_999, ct);
-
-        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(within!));
-        Assert.Null(over);
     }
 }

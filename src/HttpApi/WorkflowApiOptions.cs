@@ -1,0 +1,19 @@
+namespace Serverless.HttpApi;
+
+/// <summary>Limits of the shared HTTP handlers; each host fills them from its own settings.</summary>
+public sealed record WorkflowApiOptions
+{
+    private readonly int _maxPayloadBytes = 256 * 1024;
+
+    /// <summary>
+    /// Largest instance input in bytes: a larger body answers 413 unread.
+    /// <value>Default 256 KiB; at least 1024.</value>
+    /// </summary>
+    public int MaxPayloadBytes
+    {
+        get => _maxPayloadBytes;
+        init => _maxPayloadBytes = value >= 1024
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxPayloadBytes), value, "MaxPayloadBytes must be at least 1024.");
+    }
+}

@@ -1,0 +1,157 @@
+using System.Text.Json.Nodes;
+using Serverless.HttpApi.Tests.Infrastructure;
+
+namespace Serverless.HttpApi.Tests;
+
+public sealed class DefinitionHandlersTests : IAsyncLifetime
+{
+    private readonly CancellationToken _ct = new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+    private ApiServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await ApiServer.StartAsync(_ct);
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Put_NewThenSameThenChanged_Returns201Then200Then201()
+    {
+        var first = await _server.PutWorkflowAsync("seq", Workflows.Seq, _ct);
+        var same = await _server.PutWorkflowAsync("seq", Workflows.Seq, _ct);
+        var changed = await _server.PutWorkflowAsync("seq", Workflows.SeqV2, _ct);
+
+        Assert.Equal((201, """{"name":"seq","version":1}"""), (first.Status, first.Body));
+        Assert.Equal((200, """{"name":"seq","version":1}"""), (same.Status, same.Body));
+        Assert.Equal((201, """{"name":"seq","version":2}"""), (changed.Status, changed.Body));
+        Assert.Equal("application/json; charset=utf-8", first.ContentType);
+    }
+
+    [Fact]
+    public async Task Put_InvalidRouteName_Returns400BeforeReadingTheBody()
+    {
+        var answer = await _server.PutWorkflowAsync("Bad_Name", "{not json", _ct);
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal(
+            """{"error":{"type":"ValidationError","message":"Workflow name 'Bad_Name' is invalid: use 1 to 63 characters from a-z, 0-9 and '-'.","details":[{"path":"/name","message":"Workflow name 'Bad_Name' is invalid: use 1 to 63 characters from a-z, 0-9 and '-'."}]}}""",
+            answer.Body);
+    }
+
+    [Fact]
+    public async Task Put_OverDocumentLimit_Returns413()
+    {
+        var huge = "{\"name\":\"seq\",\"description\":\"" + new string('x', ApiServer.MaxDocumentBytes) + "\",\"nodes\":{}}";
+
+        var answer = await _server.PutWorkflowAsync("seq", huge, _ct);
+
+        Assert.Equal(413, answer.Status);
+        Assert.Equal("""{"error":{"type":"PayloadTooLarge","message":"The request body is larger than the limit of 4096 bytes."}}""", answer.Body);
+    }
+
+    [Fact]
+    public async Task Put_NotJson_Returns400InvalidJson()
+    {
+        var answer = await _server.PutWorkflowAsync("seq", "{\"name\": ", _ct);
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal("""{"error":{"type":"InvalidJson","message":"The request body is not valid JSON at line 1, position 10."}}""", answer.Body);
+    }
+
+    [Fact]
+    public async Task Put_InvalidDefinition_Returns400WithEveryErrorAndPointer()
+    {
+        var answer = await _server.PutWorkflowAsync("bad", """{"name":"bad","nodes":{"a":{"type":"nope"},"b":{"type":"set","value":1,"runAfter":["missing"]}}}""", _ct);
+        var error = JsonNode.Parse(answer.Body)!["error"]!;
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal("ValidationError", error["type"]!.GetValue<string>());
+        Assert.Equal($"The definition has {error["details"]!.AsArray().Count} error(s).", error["message"]!.GetValue<string>());
+        Assert.Contains(error["details"]!.AsArray(), d => d!["path"]!.GetValue<string>() == "/nodes/a/type");
+        Assert.Contains(error["details"]!.AsArray(), d => d!["path"]!.GetValue<string>().StartsWith("/nodes/b/runAfter", StringComparison.Ordinal));
+        Assert.Equal(404, (await _server.SendAsync(HttpMethod.Get, "/api/workflows/bad", null, _ct)).Status);
+    }
+
+    [Fact]
+    public async Task Put_NameDiffersFromRoute_Returns400AtName()
+    {
+        var answer = await _server.PutWorkflowAsync("seq", Workflows.Other, _ct);
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal(
+            """{"error":{"type":"ValidationError","message":"The document's name 'other' differs from the route's name 'seq'.","details":[{"path":"/name","message":"The document's name 'other' differs from the route's name 'seq'."}]}}""",
+            answer.Body);
+    }
+
+    [Fact]
+    public async Task Validate_ValidAndInvalid_Returns200WithVerdict()
+    {
+        var valid = await _server.SendAsync(HttpMethod.Post, "/api/workflows/validate", Workflows.Seq, _ct);
+        var invalid = await _server.SendAsync(HttpMethod.Post, "/api/workflows/validate", """{"name":"Bad Name","nodes":{"a":{"type":"set","value":1}}}""", _ct);
+
+        Assert.Equal((200, """{"valid":true,"errors":[]}"""), (valid.Status, valid.Body));
+        Assert.Equal(200, invalid.Status);
+        Assert.False(JsonNode.Parse(invalid.Body)!["valid"]!.GetValue<bool>());
+        Assert.Contains(JsonNode.Parse(invalid.Body)!["errors"]!.AsArray(), e => e!["path"]!.GetValue<string>() == "/name");
+    }
+
+    [Fact]
+    public async Task Validate_NotJsonOrTooLarge_Returns400Or413()
+    {
+        var broken = await _server.SendAsync(HttpMethod.Post, "/api/workflows/validate", "[1,", _ct);
+        var huge = await _server.SendAsync(HttpMethod.Post, "/api/workflows/validate", new string(' ', ApiServer.MaxDocumentBytes + 1), _ct);
+
+        Assert.Equal((400, """{"error":{"type":"InvalidJson","message":"The request body is not valid JSON at line 1, position 3."}}"""), (broken.Status, broken.Body));
+        Assert.Equal((413, """{"error":{"type":"PayloadTooLarge","message":"The request body is larger than the limit of 4096 bytes."}}"""), (huge.Status, huge.Body));
+    }
+
+    [Fact]
+    public async Task GetRoutes_Registered_ReturnDefinitionVersionsAndList()
+    {
+        await _server.PutWorkflowAsync("seq", Workflows.Seq, _ct);
+        await _server.PutWorkflowAsync("seq", Workflows.SeqV2, _ct);
+
+        var latest = JsonNode.Parse((await _server.SendAsync(HttpMethod.Get, "/api/workflows/seq", null, _ct)).Body)!;
+        var one = JsonNode.Parse((await _server.SendAsync(HttpMethod.Get, "/api/workflows/seq/versions/1", null, _ct)).Body)!;
+        var versions = JsonNode.Parse((await _server.SendAsync(HttpMethod.Get, "/api/workflows/seq/versions", null, _ct)).Body)!.AsArray();
+        var list = JsonNode.Parse((await _server.SendAsync(HttpMethod.Get, "/api/workflows", null, _ct)).Body)!.AsArray();
+
+        Assert.Equal(2, latest["version"]!.GetValue<int>());
+        Assert.NotNull(latest["nodes"]!["c"]);
+        Assert.Equal(1, one["version"]!.GetValue<int>());
+        Assert.Null(one["nodes"]!["c"]);
+        Assert.Equal([1, 2], versions.Select(v => v!["version"]!.GetValue<int>()));
+        Assert.All(versions, v => Assert.NotNull(v!["createdAt"]));
+        var entry = Assert.Single(list);
+        Assert.Equal(("seq", 2), (entry!["name"]!.GetValue<string>(), entry["latestVersion"]!.GetValue<int>()));
+        Assert.NotNull(entry["updatedAt"]);
+    }
+
+    [Theory]
+    [InlineData("/api/workflows/unknown", """{"error":{"type":"NotFound","message":"Workflow 'unknown' is not registered."}}""")]
+    [InlineData("/api/workflows/unknown/versions", """{"error":{"type":"NotFound","message":"Workflow 'unknown' is not registered."}}""")]
+    [InlineData("/api/workflows/Bad_Name", """{"error":{"type":"NotFound","message":"Workflow 'Bad_Name' is not registered."}}""")]
+    [InlineData("/api/workflows/Bad_Name/versions", """{"error":{"type":"NotFound","message":"Workflow 'Bad_Name' is not registered."}}""")]
+    [InlineData("/api/workflows/Bad_Name/versions/1", """{"error":{"type":"NotFound","message":"Workflow 'Bad_Name' is not registered."}}""")]
+    [InlineData("/api/workflows/seq/versions/9", """{"error":{"type":"NotFound","message":"Workflow 'seq' has no version 9."}}""")]
+    [InlineData("/api/workflows/seq/versions/one", """{"error":{"type":"NotFound","message":"Version 'one' is invalid: use a positive integer.","details":[{"path":"version","message":"Version 'one' is invalid: use a positive integer."}]}}""")]
+    public async Task GetRoutes_Unknown_Return404WithErrorBody(string uri, string body)
+    {
+        await _server.PutWorkflowAsync("seq", Workflows.Seq, _ct);
+
+        var answer = await _server.SendAsync(HttpMethod.Get, uri, null, _ct);
+
+        Assert.Equal((404, body), (answer.Status, answer.Body));
+    }
+
+    [Fact]
+    public async Task GetLatest_HtmlSignificantCharacters_WritesThemUnescaped()
+    {
+        var json = """{"name":"seq","description":"a < b && c > 'd'","nodes":{"a":{"type":"set","value":"${{ input }}"}}}""";
+        await _server.PutWorkflowAsync("seq", json, _ct);
+
+        var answer = await _server.SendAsync(HttpMethod.Get, "/api/workflows/seq", null, _ct);
+
+        Assert.Contains("\"description\":\"a < b && c > 'd'\"", answer.Body, StringComparison.Ordinal);
+        Assert.Contains("\"value\":\"${{ input }}\"", answer.Body, StringComparison.Ordinal);
+        Assert.Equal("application/json; charset=utf-8", answer.ContentType);
+    }
+}
