@@ -59,32 +59,54 @@ public sealed class WorkflowTaskHub : IAsyncDisposable
     /// <summary>The worker's services.</summary>
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Starts the task hub <paramref name="taskHub"/> with <paramref name="executor"/> running node work.</summary>
+    /// <summary>
+    /// Starts the task hub <paramref name="taskHub"/> with <paramref name="executor"/> running node work, definitions in
+    /// memory and checkpoints in a blob container of the same storage.
+    /// </summary>
     public static async Task<WorkflowTaskHub> StartAsync(
         string connectionString, string taskHub, INodeExecutor executor, WorkflowTaskHubOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new WorkflowTaskHubOptions();
         var container = new BlobContainerClient(connectionString, "checkpoints-" + taskHub.ToLowerInvariant());
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        var compiler = new WorkflowCompiler(options.DefinitionLimits, options.PlanOptions);
+        var app = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(new WorkflowCompiler(options.DefinitionLimits, options.PlanOptions))
+            .AddSingleton(options.Orchestration)
+            .AddSingleton<IDefinitionStore, InMemoryDefinitionStore>()
+            .AddSingleton(sp => new DefinitionRegistry(
+                sp.GetRequiredService<IDefinitionStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkflowCompiler>()))
+            .AddSingleton<IDefinitionSource>(sp => new DefinitionStoreSource(sp.GetRequiredService<IDefinitionStore>()))
+            .AddSingleton<ICheckpointStore>(new BlobCheckpointStore(container))
+            .AddSingleton(executor)
+            .AddSingleton<WorkflowActivities>()
+            .BuildServiceProvider();
+        return await StartAsync(connectionString, taskHub, app, options.Sidecar, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the task hub <paramref name="taskHub"/> over an application's services (the Functions app's own
+    /// registrations, for example): its <see cref="WorkflowCompiler"/>, <see cref="OrchestrationDriverOptions"/>,
+    /// <see cref="DefinitionRegistry"/>, <see cref="ICheckpointStore"/> and <see cref="WorkflowActivities"/>.
+    /// </summary>
+    public static async Task<WorkflowTaskHub> StartAsync(
+        string connectionString, string taskHub, IServiceProvider app, DurableTaskSidecarOptions? sidecar = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var compiler = app.GetRequiredService<WorkflowCompiler>();
         var host = await DurableTaskSidecarHost.StartAsync(
             connectionString,
             taskHub,
-            registry => registry.AddWorkflowTasks(compiler, options.Orchestration),
+            registry => registry.AddWorkflowTasks(compiler, app.GetRequiredService<OrchestrationDriverOptions>()),
             services =>
             {
-                services.AddSingleton(TimeProvider.System);
                 services.AddSingleton(compiler);
-                services.AddSingleton(options.Orchestration);
-                services.AddSingleton<IDefinitionStore, InMemoryDefinitionStore>();
-                services.AddSingleton(sp => new DefinitionRegistry(
-                    sp.GetRequiredService<IDefinitionStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkflowCompiler>()));
-                services.AddSingleton<IDefinitionSource>(sp => new DefinitionStoreSource(sp.GetRequiredService<IDefinitionStore>()));
-                services.AddSingleton<ICheckpointStore>(new BlobCheckpointStore(container));
-                services.AddSingleton(executor);
-                services.AddSingleton<WorkflowActivities>();
+                services.AddSingleton(app.GetRequiredService<DefinitionRegistry>());
+                services.AddSingleton(app.GetRequiredService<ICheckpointStore>());
+                services.AddSingleton(app.GetRequiredService<WorkflowActivities>());
             },
-            options.Sidecar,
+            sidecar ?? new DurableTaskSidecarOptions { DeleteTaskHubOnDispose = true },
             cancellationToken);
         return new WorkflowTaskHub(host);
     }
