@@ -94,9 +94,14 @@ public static class ServerlessHost
                 Log.RequestFailed(logger, context.Request.Method, context.Request.Path, exception);
             }
 
-            var error = exception is BadHttpRequestException { StatusCode: 413 }
-                ? ApiError.TooLarge(4 * 1024 * 1024)
-                : new ApiError(500, ApiErrorTypes.InternalError, $"The host failed to serve this request ({exception?.GetType().Name}); see its log.");
+            var error = exception switch
+            {
+                BadHttpRequestException { StatusCode: 413 } => ApiError.TooLarge(4 * 1024 * 1024),
+
+                // A state a newer engine wrote: refused, not replayed, and the client is told why.
+                IncompatibleStateException incompatible => ApiError.Conflict(incompatible.Message),
+                _ => new ApiError(500, ApiErrorTypes.InternalError, $"The host failed to serve this request ({exception?.GetType().Name}); see its log."),
+            };
             await ApiResults.Error(error).ExecuteAsync(context);
         }));
         app.Use(RequireApiKeyAsync);

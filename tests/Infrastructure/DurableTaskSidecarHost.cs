@@ -1,6 +1,7 @@
 using System.Net;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
+using DurableTask.Core.History;
 using DurableTask.Core.Query;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -348,9 +349,74 @@ public sealed class DurableTaskSidecarHost : IAsyncDisposable
             IList<TaskMessage> orchestratorMessages,
             IList<TaskMessage> timerMessages,
             TaskMessage continuedAsNewMessage,
-            OrchestrationState orchestrationState) =>
-            inner.CompleteTaskOrchestrationWorkItemAsync(
+            OrchestrationState orchestrationState)
+        {
+            foreach (var message in orchestratorMessages ?? [])
+            {
+                PlainTags(message?.Event);
+            }
+
+            PlainTags(continuedAsNewMessage?.Event);
+            if (newOrchestrationRuntimeState is not null)
+            {
+                StorableHistory(newOrchestrationRuntimeState.NewEvents);
+                StorableHistory(newOrchestrationRuntimeState.Events);
+            }
+
+            return inner.CompleteTaskOrchestrationWorkItemAsync(
                 workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+        }
+
+        // The in-process sidecar records a sub-orchestration's start as its own GrpcSubOrchestrationInstanceCreatedEvent,
+        // a subclass without [DataContract] (it adds a trace context); the Azure Storage provider's table converter only
+        // writes members of [DataContract] types, so the parent's history row came out empty (no EventType) and the
+        // parent could never be loaded again. Store the DurableTask.Core event instead (the trace context is dropped).
+        private static void StorableHistory(IList<HistoryEvent> events)
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (events[i] is SubOrchestrationInstanceCreatedEvent created && created.GetType() != typeof(SubOrchestrationInstanceCreatedEvent))
+                {
+                    events[i] = new SubOrchestrationInstanceCreatedEvent(created.EventId)
+                    {
+                        Timestamp = created.Timestamp,
+                        IsPlayed = created.IsPlayed,
+                        Name = created.Name,
+                        Version = created.Version,
+                        InstanceId = created.InstanceId,
+                        Input = created.Input,
+                        ClientSpanId = created.ClientSpanId,
+                        Tags = created.Tags is null ? null : new Dictionary<string, string>(created.Tags),
+                    };
+                }
+                else
+                {
+                    PlainTags(events[i]);
+                }
+            }
+        }
+
+        // The in-process sidecar copies a sub-orchestration's protobuf tag map (Google.Protobuf's MapField) as it is into
+        // the child's ExecutionStartedEvent. The Azure Storage provider writes queue messages with .NET type names and
+        // cannot resolve MapField when it reads the child's start message back, so the child never started. A plain
+        // dictionary is what the provider can store.
+        private static void PlainTags(HistoryEvent? historyEvent)
+        {
+            switch (historyEvent)
+            {
+                case ExecutionStartedEvent { Tags: { } tags } e when tags.GetType() != typeof(Dictionary<string, string>):
+                    e.Tags = new Dictionary<string, string>(tags);
+                    break;
+                case SubOrchestrationInstanceCreatedEvent { Tags: { } tags } e when tags.GetType() != typeof(Dictionary<string, string>):
+                    e.Tags = new Dictionary<string, string>(tags);
+                    break;
+                case TaskScheduledEvent { Tags: { } tags } e when tags.GetType() != typeof(Dictionary<string, string>):
+                    e.Tags = new Dictionary<string, string>(tags);
+                    break;
+                default:
+                    break;
+            }
+        }
 
         public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
 

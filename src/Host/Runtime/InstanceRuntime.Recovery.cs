@@ -17,11 +17,12 @@ internal sealed partial class InstanceRuntime
     /// <summary>
     /// Takes over a partition: every instance the host still owes something is loaded and its outbox re-issued (node
     /// work re-runs, timers are re-sent, children re-created idempotently, parents re-told); a Pending instance starts.
+    /// An instance whose state a newer engine wrote is logged and left alone; the others are taken over all the same.
     /// </summary>
     public async Task<int> RecoverPartitionAsync(int partition, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var record in _store.QueryActiveAsync(partition, cancellationToken))
+        await foreach (var record in _store.QueryActiveAsync(partition, (id, ex) => Log.InstanceRefused(_logger, id, ex), cancellationToken))
         {
             count++;
             await RecoverAsync(record, cancellationToken);

@@ -86,13 +86,29 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<ServerlessH
         }
     }
 
-    /// <summary>The instances of a partition the host still owes something.</summary>
-    public async IAsyncEnumerable<InstanceRecord> QueryActiveAsync(int partition, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The instances of a partition the host still owes something. A row whose state this engine refuses (a newer
+    /// engine's) is left as it is and reported to <paramref name="refused"/>, so it cannot stop the others.
+    /// </summary>
+    public async IAsyncEnumerable<InstanceRecord> QueryActiveAsync(
+        int partition, Action<string, IncompatibleStateException> refused, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(refused);
         var filter = TableClient.CreateQueryFilter($"Partition eq {partition} and Active eq {true}");
         await foreach (var entity in storage.Instances.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            yield return await ToRecordAsync(entity, cancellationToken);
+            InstanceRecord record;
+            try
+            {
+                record = await ToRecordAsync(entity, cancellationToken);
+            }
+            catch (IncompatibleStateException ex)
+            {
+                refused(entity.PartitionKey, ex);
+                continue;
+            }
+
+            yield return record;
         }
     }
 
@@ -187,7 +203,17 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<ServerlessH
             stateBytes = ReadChunks(entity, "S");
         }
 
-        var state = StateSerializer.Deserialize(stateBytes);
+        InstanceState state;
+        try
+        {
+            state = StateSerializer.Deserialize(stateBytes);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The state was written under other engine semantics (a newer deployment): refuse it, saying why.
+            throw new IncompatibleStateException(ex.Message, ex);
+        }
+
         var envelope = JsonSerializer.Deserialize(ReadChunks(entity, "E"), HostJsonContext.Default.InstanceEnvelope)
             ?? new InstanceEnvelope([], null, false);
         var outbox = InstanceRecord.EmptyOutbox.AddRange(envelope.Outbox.IsDefault ? [] : envelope.Outbox.Select(i => KeyValuePair.Create(i.Key, i.Command)));
@@ -243,5 +269,26 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<ServerlessH
         {
             // An orphaned blob costs storage, not correctness; nothing references it.
         }
+    }
+}
+
+/// <summary>
+/// A stored state this host's engine refuses to read (written under another engine semantics version). The API answers
+/// 409 with its message; the state is left as it is, for an engine that can honour it.
+/// </summary>
+internal sealed class IncompatibleStateException : InvalidOperationException
+{
+    public IncompatibleStateException()
+    {
+    }
+
+    public IncompatibleStateException(string message)
+        : base(message)
+    {
+    }
+
+    public IncompatibleStateException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

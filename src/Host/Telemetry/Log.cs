@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(20, LogLevel.Error, "Unhandled error serving {Method} {Path}")]
     public static partial void RequestFailed(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Error, "Instance {InstanceId} is left alone: its stored state was written under other engine semantics")]
+    public static partial void InstanceRefused(ILogger logger, string instanceId, Exception exception);
 }
