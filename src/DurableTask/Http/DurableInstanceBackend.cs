@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Hosting;
 using Serverless.HttpApi;
@@ -19,6 +20,7 @@ public sealed class DurableInstanceBackend : IInstanceBackend
     private readonly DurableTaskClient _client;
     private readonly ICheckpointStore _checkpoints;
     private readonly Func<HttpRequest, string, CheckStatusResponse>? _checkStatus;
+    private readonly DefinitionRegistry? _registry;
 
     /// <summary>Creates the backend for one client (the Functions binding makes one per invocation).</summary>
     /// <param name="client">The durable client.</param>
@@ -28,8 +30,14 @@ public sealed class DurableInstanceBackend : IInstanceBackend
     /// request's base URL without <c>taskHub</c>/<c>connection</c>/<c>code</c> (what the Durable Functions extension
     /// itself builds from a request for a client that is not its binding's).
     /// </param>
-    public DurableInstanceBackend(DurableTaskClient client, ICheckpointStore checkpoints, Func<HttpRequest, string, CheckStatusResponse>? checkStatus = null)
+    /// <param name="registry">
+    /// Resolves a terminated instance's plan, so its node detail shows the nodes it was running as cancelled (Durable
+    /// terminates without running the orchestration again); null shows its last checkpoint as it is.
+    /// </param>
+    public DurableInstanceBackend(
+        DurableTaskClient client, ICheckpointStore checkpoints, Func<HttpRequest, string, CheckStatusResponse>? checkStatus = null, DefinitionRegistry? registry = null)
     {
+        _registry = registry;
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(checkpoints);
         _client = client;
@@ -62,14 +70,26 @@ public sealed class DurableInstanceBackend : IInstanceBackend
     /// <inheritdoc/>
     public async Task<NodeStateLookup> GetNodeStateAsync(string instanceId, CancellationToken cancellationToken)
     {
-        if (await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
+        var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        if (instance is null)
         {
             return NodeStateLookup.NotFound;
         }
 
-        // Node detail comes from the orchestration's latest checkpoint (every few completions and at the end).
-        var checkpoint = await _checkpoints.LoadAsync(instanceId, cancellationToken);
-        return new NodeStateLookup(true, checkpoint?.ReadState());
+        // Node detail comes from the orchestration's latest checkpoint (every few completions, whenever it only waits,
+        // and at the end).
+        var state = (await _checkpoints.LoadAsync(instanceId, cancellationToken))?.ReadState();
+        if (state is { Status: not InstanceStatus.Terminated } && instance.RuntimeStatus == OrchestrationRuntimeStatus.Terminated
+            && !StatusBuilder.IsFinal(state.Status) && _registry is not null
+            && await _registry.ResolveAsync(state.Workflow, state.Version, cancellationToken) is { } plan)
+        {
+            // Durable terminates an orchestration without running it again, so its last checkpoint still shows the nodes
+            // it was running. Apply the terminate the decider would have: running nodes become cancelled.
+            var reason = ReadReason(instance.SerializedOutput);
+            state = Decider.Decide(plan, state, new TerminateRequested("durable-terminate", reason), instance.LastUpdatedAt).State;
+        }
+
+        return new NodeStateLookup(true, state);
     }
 
     /// <inheritdoc/>
@@ -103,4 +123,17 @@ public sealed class DurableInstanceBackend : IInstanceBackend
     /// <inheritdoc/>
     public CheckStatusResponse CreateCheckStatus(HttpRequest request, string instanceId)
         => _checkStatus?.Invoke(request, instanceId) ?? CheckStatusResponse.FromRequest(request, instanceId);
+
+    // The terminate reason is the instance's output: a JSON string from the client, plain text from elsewhere.
+    private static string? ReadReason(string? output)
+    {
+        try
+        {
+            return output is null ? null : JsonSerializer.Deserialize<string?>(output);
+        }
+        catch (JsonException)
+        {
+            return output;
+        }
+    }
 }

@@ -35,6 +35,7 @@ public sealed class OrchestrationDriver
     private InstanceState? _state;
     private long _sequence;
     private int _completions;
+    private int _sinceCheckpoint;
     private int _work;
 
     /// <summary>
@@ -90,6 +91,7 @@ public sealed class OrchestrationDriver
         while (true)
         {
             _state = decision.State;
+            _sinceCheckpoint++;
             var end = Apply(decision.Commands);
             _runtime.SetCustomStatus(Progress(_plan, _state));
             if (end is CompleteInstance complete)
@@ -122,6 +124,13 @@ public sealed class OrchestrationDriver
             {
                 throw new InvalidOperationException(
                     $"Instance '{_runtime.InstanceId}' is {_state.Status} with nothing outstanding; the decider issued no command to finish it.");
+            }
+
+            // An instance that now only waits (for timers or events) records what it did since the last checkpoint, so
+            // its node detail is current while it waits, and after a terminate, which the orchestration never sees.
+            if (_work == 0 && _pending.Count == 0 && _sinceCheckpoint > 0 && !_outstanding.Exists(o => o.Task.IsCompleted))
+            {
+                SaveCheckpoint(input.Continuation?.Generation ?? 0);
             }
 
             var @event = await NextEventAsync(input.Continuation?.Generation ?? 0);
@@ -163,6 +172,12 @@ public sealed class OrchestrationDriver
         return continuation.Rerun
             ? Decide(_plan!, _state, new RerunRequested(NextEventId()), _runtime.UtcNow)
             : new Decision(_state, ImmutableArray<WorkflowCommand>.Empty);
+    }
+
+    private void SaveCheckpoint(int generation)
+    {
+        _housekeeping.Add(_runtime.SaveCheckpointAsync(Capture(generation)));
+        _sinceCheckpoint = 0;
     }
 
     private Continuation Capture(int generation) => new(
@@ -284,7 +299,7 @@ public sealed class OrchestrationDriver
             _completions++;
             if (_completions % _options.CheckpointEvery == 0)
             {
-                _housekeeping.Add(_runtime.SaveCheckpointAsync(Capture(generation)));
+                SaveCheckpoint(generation);
             }
 
             if (await ToEventAsync(finished) is { } next)

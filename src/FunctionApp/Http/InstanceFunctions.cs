@@ -58,7 +58,7 @@ public sealed class InstanceFunctions
         [DurableClient] DurableTaskClient client,
         string id,
         CancellationToken cancellationToken)
-        => InstanceHandlers.NodesAsync(id, request, new DurableInstanceBackend(client, _checkpoints), cancellationToken);
+        => InstanceHandlers.NodesAsync(id, request, new DurableInstanceBackend(client, _checkpoints, registry: _registry), cancellationToken);
 
     /// <summary><c>POST /api/instances/{id}/rerun</c>: reruns a Failed instance from its final state.</summary>
     [Function("RerunInstance")]

@@ -35,7 +35,7 @@ public sealed class DurableTaskRunner : IWorkflowRunner
     private DurableTaskRunner(WorkflowTaskHub hub, ScriptedActivities activities)
     {
         _hub = hub;
-        _backend = new DurableInstanceBackend(hub.Client, hub.Checkpoints);
+        _backend = new DurableInstanceBackend(hub.Client, hub.Checkpoints, registry: hub.Registry);
         Activities = activities;
     }
 
@@ -127,7 +127,8 @@ public sealed class DurableTaskRunner : IWorkflowRunner
         // Durable's status name is the orchestrator's; the workflow is in the custom status (as on both hosts).
         Assert.Equal(TaskNames.Orchestrator, meta.Name);
         var status = StatusName(meta.RuntimeStatus);
-        var state = await _hub.StateAsync(instanceId, cancellationToken);
+        // Node detail as the Functions app's nodes route reads it (a terminated instance's running nodes: cancelled).
+        var state = (await _backend.GetNodeStateAsync(instanceId, cancellationToken)).State;
         return new InstanceResult(
             status,
             custom?["workflow"]?.GetValue<string>(),

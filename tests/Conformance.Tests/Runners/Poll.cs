@@ -39,6 +39,19 @@ public static class Poll
     public static Task<InstanceProgress?> NodeRunningAsync(IWorkflowRunner runner, string instanceId, string path, CancellationToken cancellationToken)
         => ProgressAsync(runner, instanceId, p => p.RunningNodes.Contains(path), $"node '{path}' running", cancellationToken);
 
+    /// <summary>
+    /// Waits until the instance's per-node detail (what the nodes route answers) shows <paramref name="path"/> with
+    /// <paramref name="status"/>. On Durable Task the detail is a checkpoint an activity writes once the orchestration
+    /// waits, so it can trail the custom status by that activity.
+    /// </summary>
+    public static Task<InstanceResult> NodeDetailAsync(IWorkflowRunner runner, string instanceId, string path, string status, CancellationToken cancellationToken)
+        => UntilAsync(
+            runner,
+            () => runner.ReadAsync(instanceId, cancellationToken),
+            r => r.Nodes.Any(n => n.Path == path && n.Status == status),
+            $"{instanceId}: node detail shows '{path}' {status}",
+            cancellationToken);
+
     /// <summary>Waits until the instance is Completed, Failed or Terminated, then reads it.</summary>
     public static async Task<InstanceResult> FinalAsync(IWorkflowRunner runner, string instanceId, CancellationToken cancellationToken)
     {

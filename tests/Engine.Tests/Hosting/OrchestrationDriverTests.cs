@@ -97,6 +97,31 @@ public sealed class OrchestrationDriverTests
     }
 
     [Fact]
+    public async Task RunAsync_InstanceOnlyWaits_CheckpointsOnceUntilItDecidesAgain()
+    {
+        var (driver, runtime, _) = Create(e => e switch
+        {
+            InstanceStarted => [Run("a#1")],
+            NodeSucceeded => [new WaitForEvent("approve"), new StartTimer("timeout", Start.AddHours(1))],
+            EventRaised => [new CancelTimer("timeout"), new CompleteInstance(Json("1"))],
+            _ => [],
+        });
+        var ct = Timeout();
+        var run = Task.Run(() => driver.RunAsync(Input));
+        await runtime.NextAsync("run", ct);
+        Assert.Empty(runtime.Checkpoints);
+
+        // Node work done, nothing left but a wait and its timeout: the state so far is checkpointed, once.
+        runtime.Nodes["a#1"].SetResult(NodeOutcome.Success(Json("1")));
+        await runtime.NextAsync("checkpoint", ct);
+        Assert.Single(runtime.Checkpoints);
+
+        runtime.Waits[0].Arrival.SetResult(Json("true"));
+        await run.WaitAsync(ct);
+        Assert.Equal(2, runtime.Checkpoints.Count);
+    }
+
+    [Fact]
     public async Task RunAsync_NodeOutcomes_BecomeNodeEventsWithTheCommandKey()
     {
         var (driver, runtime, decider) = Create(e => e switch
