@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Azure.Data.Tables;
 using DurableTask.AzureStorage;
 using Microsoft.DurableTask.Client;
+using Serverless.DurableTask;
 using Serverless.Testing;
 
 namespace Serverless.Host.Bench;
@@ -18,11 +20,13 @@ internal sealed class DurableTaskTarget : IBenchTarget
     private static readonly TimeSpan ReadyPollInterval = TimeSpan.FromMilliseconds(20);
     private readonly WorkflowTaskHub _hub;
     private readonly StorageRequestCounter _requests;
+    private readonly TableClient _history;
 
-    private DurableTaskTarget(WorkflowTaskHub hub, StorageRequestCounter requests, string settings)
+    private DurableTaskTarget(WorkflowTaskHub hub, StorageRequestCounter requests, TableClient history, string settings)
     {
         _hub = hub;
         _requests = requests;
+        _history = history;
         Settings = settings;
     }
 
@@ -45,9 +49,10 @@ internal sealed class DurableTaskTarget : IBenchTarget
                 effective = settings;
             },
         };
+        var taskHub = "benchdt" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
         var hub = await WorkflowTaskHub.StartAsync(
             connectionString,
-            "benchdt" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture),
+            taskHub,
             new ScriptedActivities(),
             new WorkflowTaskHubOptions { Sidecar = sidecar },
             cancellationToken);
@@ -57,7 +62,7 @@ internal sealed class DurableTaskTarget : IBenchTarget
             + $"controlQueueBatchSize {effective.ControlQueueBatchSize}, orchestration work items {effective.MaxConcurrentTaskOrchestrationWorkItems}, "
             + $"activity work items {effective.MaxConcurrentTaskActivityWorkItems}, extended sessions {effective.ExtendedSessionsEnabled}, "
             + $"table partition management {effective.UseTablePartitionManagement}; status polling {sidecar.StatusPollingInterval.TotalMilliseconds:F0} ms");
-        return new DurableTaskTarget(hub, requests, settings);
+        return new DurableTaskTarget(hub, requests, new TableClient(connectionString, taskHub + "History"), settings);
     }
 
     public async Task WarmUpAsync(bool cold, CancellationToken cancellationToken)
@@ -97,7 +102,7 @@ internal sealed class DurableTaskTarget : IBenchTarget
         var seconds = Elapsed(meta);
         var after = _requests.Current;
         ExpectOutput(meta, "1", "A");
-        return new($"{100 / seconds:F0} nodes/s ({seconds:F2} s)", (after - before).PerStep(100, seconds));
+        return new($"{100 / seconds:F0} nodes/s ({seconds:F2} s)", (after - before).PerStep(100, seconds), await StepTimesAsync("a", cancellationToken));
     }
 
     private async Task<ScenarioResult> ScenarioBAsync(CancellationToken cancellationToken)
@@ -171,6 +176,56 @@ internal sealed class DurableTaskTarget : IBenchTarget
         }
 
         return new(Figures.Waits(seconds, starting, waits, reached), (after - before).PerStep(200, seconds));
+    }
+
+    // Where a sequential step's time goes, from the history's own event timestamps (read after the measurement).
+    // An episode appends [OrchestratorStarted, the results it consumed, what it scheduled, OrchestratorCompleted].
+    private async Task<string> StepTimesAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var scheduled = new Dictionary<int, DateTime>();
+        List<double> toResult = [], toEpisode = [], toSchedule = [];
+        DateTime? episode = null;
+        var consumed = false;
+        await foreach (var row in _history.QueryAsync<TableEntity>(e => e.PartitionKey == instanceId, cancellationToken: cancellationToken))
+        {
+            if (row.GetDateTime("_Timestamp") is not { } at)
+            {
+                continue;
+            }
+
+            switch (row.GetString("EventType"))
+            {
+                case "OrchestratorStarted":
+                    episode = at;
+                    consumed = false;
+                    break;
+                case "TaskScheduled" when row.GetString("Name") == TaskNames.RunNode:
+                    scheduled[row.GetInt32("EventId") ?? -1] = at;
+                    if (consumed && episode is { } started)
+                    {
+                        toSchedule.Add((at - started).TotalMilliseconds);
+                        consumed = false;
+                    }
+
+                    break;
+                case "TaskCompleted" when scheduled.TryGetValue(row.GetInt32("TaskScheduledId") ?? -2, out var sent):
+                    toResult.Add((at - sent).TotalMilliseconds);
+                    if (episode is { } next)
+                    {
+                        toEpisode.Add((next - at).TotalMilliseconds);
+                    }
+
+                    consumed = true;
+                    break;
+            }
+        }
+
+        static string Ms(List<double> values) => values.Count == 0 ? "?" : string.Create(
+            CultureInfo.InvariantCulture, $"{values.Order().ElementAt(values.Count / 2):F0} / {values.Average():F0} ms");
+        return $"per RunWorkflowNode step (p50 / mean over {toResult.Count}, from the history's event timestamps): {Ms(toResult)} from TaskScheduled to the activity's "
+            + $"TaskCompleted (the episode's commit, the work-item queue hop, the activity over gRPC), {Ms(toEpisode)} from TaskCompleted to the "
+            + $"OrchestratorStarted of the episode that consumes it (the control-queue hop, the history load), {Ms(toSchedule)} from there to the next "
+            + "TaskScheduled (the replay on the worker over gRPC, the decider)";
     }
 
     // Raises `count` events one after another, each once the sidecar acknowledged the previous one (queued).

@@ -15,4 +15,5 @@ internal interface IBenchTarget : IAsyncDisposable
 /// <summary>A measured scenario: the figures, and the storage requests it took.</summary>
 /// <param name="Result">The figures, as the table shows them.</param>
 /// <param name="Requests">Storage requests per step.</param>
-internal sealed record ScenarioResult(string Result, string Requests);
+/// <param name="Detail">Where the time went, when the target can tell.</param>
+internal sealed record ScenarioResult(string Result, string Requests, string? Detail = null);

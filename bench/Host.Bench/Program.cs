@@ -94,6 +94,12 @@ foreach (var scenario in scenarios)
     Console.WriteLine($"| {Workloads.Label(scenario)} | {Cell("standalone", scenario, r => r.Requests)} | {Cell("durable", scenario, r => r.Requests)} |");
 }
 
+foreach (var ((name, scenario), result) in results.Where(r => r.Value.Detail is not null))
+{
+    Console.WriteLine();
+    Console.WriteLine($"{name} {Workloads.Label(scenario)}: {result.Detail}");
+}
+
 Console.WriteLine();
 Console.WriteLine($"load average at the end: {LoadAverage()}");
 return failures == 0 ? 0 : 1;
