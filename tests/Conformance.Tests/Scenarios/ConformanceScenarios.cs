@@ -192,6 +192,11 @@ public static class ConformanceScenarios
             var outcome = new ScenarioOutcome();
             var received = await ctx.StartAsync("conf-event", "received", "{}");
             var timedOut = await ctx.StartAsync("conf-event", "timed-out", "{}");
+
+            // Raised once both wait for 'begin': an event raised before an instance has started at all is a transport
+            // matter (the Durable Task sidecar in these tests redelivers such messages only after a back-off).
+            await Poll.NodeRunningAsync(ctx.Runner, received, "begin", ctx.Token);
+            await Poll.NodeRunningAsync(ctx.Runner, timedOut, "begin", ctx.Token);
             await ctx.Runner.RaiseEventAsync(received, "APPROVE", Json.Element("""{"ok":true}"""), ctx.Token);
             await ctx.Runner.RaiseEventAsync(received, "begin", Json.Element("{}"), ctx.Token);
             await ctx.Runner.RaiseEventAsync(timedOut, "begin", Json.Element("{}"), ctx.Token);
