@@ -37,12 +37,12 @@ public sealed class DurableInstanceBackend : IInstanceBackend
     public DurableInstanceBackend(
         DurableTaskClient client, ICheckpointStore checkpoints, Func<HttpRequest, string, CheckStatusResponse>? checkStatus = null, DefinitionRegistry? registry = null)
     {
-        _registry = registry;
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(checkpoints);
         _client = client;
         _checkpoints = checkpoints;
         _checkStatus = checkStatus;
+        _registry = registry;
     }
 
     /// <inheritdoc/>
@@ -79,8 +79,8 @@ public sealed class DurableInstanceBackend : IInstanceBackend
         // Node detail comes from the orchestration's latest checkpoint (every few completions, whenever it only waits,
         // and at the end).
         var state = (await _checkpoints.LoadAsync(instanceId, cancellationToken))?.ReadState();
-        if (state is { Status: not InstanceStatus.Terminated } && instance.RuntimeStatus == OrchestrationRuntimeStatus.Terminated
-            && !StatusBuilder.IsFinal(state.Status) && _registry is not null
+        if (state is not null && !StatusBuilder.IsFinal(state.Status)
+            && instance.RuntimeStatus == OrchestrationRuntimeStatus.Terminated && _registry is not null
             && await _registry.ResolveAsync(state.Workflow, state.Version, cancellationToken) is { } plan)
         {
             // Durable terminates an orchestration without running it again, so its last checkpoint still shows the nodes
