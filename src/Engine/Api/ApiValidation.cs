@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Serverless.Engine.Definitions;
 using System.Text.RegularExpressions;
 
 namespace Serverless.Engine.Api;
@@ -79,6 +80,11 @@ public static partial class ApiValidation
         try
         {
             using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            if (CheckText(document.RootElement, string.Empty) is { } textError)
+            {
+                return textError;
+            }
+
             value = document.RootElement.Clone();
             return null;
         }
@@ -87,6 +93,71 @@ public static partial class ApiValidation
             return ApiError.InvalidJson(ex);
         }
     }
+
+    // JSON text the parser accepts but no reader of it can use: a string or property name escaping a lone UTF-16
+    // surrogate ("\ud800", which .NET cannot turn into a string), and a number beyond the range of a double (1e400).
+    // Either is refused here, with its JSON pointer, before anything reads the document.
+    private static ApiError? CheckText(JsonElement element, string pointer)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsReadableString(element) ? null : LoneSurrogate(pointer);
+            case JsonValueKind.Number:
+                return element.TryGetDouble(out var number) && double.IsFinite(number)
+                    ? null
+                    : ApiError.Invalid(pointer, $"The number at '{pointer}' is beyond the range of a 64-bit floating-point number.");
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (CheckText(item, JsonPointer.Append(pointer, index++)) is { } itemError)
+                    {
+                        return itemError;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return LoneSurrogate(pointer);
+                    }
+
+                    if (CheckText(property.Value, JsonPointer.Append(pointer, name)) is { } propertyError)
+                    {
+                        return propertyError;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsReadableString(JsonElement element)
+    {
+        try
+        {
+            _ = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static ApiError LoneSurrogate(string pointer)
+        => ApiError.Invalid(pointer, $"The text at '{pointer}' escapes a lone UTF-16 surrogate (such as \\ud800), which is not a character; JSON text must be valid Unicode.");
 
     /// <summary>Shortens a user value for an error message.</summary>
     public static string Shorten(string? value) => value is null ? string.Empty : value.Length <= 80 ? value : value[..80] + "...";

@@ -76,4 +76,26 @@ public sealed class ApiValidationTests
         Assert.Equal("http://h:1/runtime/webhooks/durabletask/instances/a/suspend?reason={text}", payload["suspendPostUri"]!.GetValue<string>());
         Assert.Equal("http://h:1/runtime/webhooks/durabletask/instances/a", CheckStatusPayload.StatusUri("http://h:1/", "a", null, null, null));
     }
+
+    [Theory]
+    [InlineData("\"\\ud800\"", "")]
+    [InlineData("{\"name\":\"x\",\"nodes\":{\"a\":{\"value\":\"ok \\udc00 ko\"}}}", "/nodes/a/value")]
+    [InlineData("[1,[2,\"\\ud83d\"]]", "/1/1")]
+    [InlineData("{\"\\ud800\":1}", "")]
+    [InlineData("{\"x\":[0,1e400]}", "/x/1")]
+    [InlineData("-1e309", "")]
+    public void TryParseJsonBody_UnreadableText_Is400WithThePointer(string json, string pointer)
+    {
+        var error = ApiValidation.TryParseJsonBody(Encoding.UTF8.GetBytes(json), out _);
+
+        Assert.NotNull(error);
+        Assert.Equal((400, ApiErrorTypes.ValidationError), (error.StatusCode, error.Type));
+        Assert.Equal(pointer, Assert.Single(error.Details!).Path);
+    }
+
+    [Theory]
+    [InlineData("\"\\ud83d\\ude00 and \\u00e9\"")]
+    [InlineData("{\"big\":1.7976931348623157e308,\"small\":5e-324,\"int\":12345678901234567890}")]
+    public void TryParseJsonBody_SurrogatePairsAndFiniteNumbers_AreAccepted(string json)
+        => Assert.Null(ApiValidation.TryParseJsonBody(Encoding.UTF8.GetBytes(json), out _));
 }

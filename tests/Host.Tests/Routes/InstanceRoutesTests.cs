@@ -78,6 +78,10 @@ public sealed class InstanceRoutesTests(AzuriteFixture azurite)
     [InlineData("/api/workflows/seq/instances", "{not json", 400, "InvalidJson")]
     [InlineData("/api/workflows/seq/instances?version=abc", "{}", 400, "ValidationError")]
     [InlineData("/api/workflows/seq/instances?instanceId=a%2Fb", "{}", 400, "ValidationError")]
+    [InlineData("/api/workflows/seq/instances", "{\"a\":\"\\ud800\"}", 400, "ValidationError")]
+    [InlineData("/api/workflows/seq/instances", "{\"a\":1e400}", 400, "ValidationError")]
+    [InlineData("/api/workflows/validate", "{\"name\":\"v\",\"nodes\":{\"\\ud800\":{}}}", 400, "ValidationError")]
+    [InlineData("/runtime/webhooks/durabletask/instances/idem-1/raiseEvent/go", "[\"\\ud800\"]", 400, "ValidationError")]
     public async Task Start_Rejected_AnswersErrorBody(string uri, string body, int status, string type)
     {
         var ct = Timeout();
@@ -90,6 +94,22 @@ public sealed class InstanceRoutesTests(AzuriteFixture azurite)
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal(type, error!["error"]!["type"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(error["error"]!["message"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task PutDefinition_LoneSurrogate_Returns400WithThePointerAndRegistersNothing()
+    {
+        var ct = Timeout();
+        var host = await azurite.SharedHostAsync();
+
+        using var response = await host.Client.PutAsync(
+            "/api/workflows/surrogate", new StringContent("""{"name":"surrogate","nodes":{"a":{"type":"set","value":"\udfff"}}}"""), ct);
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["error"]!;
+        using var after = await host.Client.GetAsync("/api/workflows/surrogate", ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("/nodes/a/value", error["details"]![0]!["path"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
     }
 
     [Fact]
