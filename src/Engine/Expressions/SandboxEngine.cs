@@ -75,6 +75,17 @@ internal sealed class SandboxEngine
                 delete globalThis[name];
             }
 
+            // This engine serves every instance whose expressions run on its thread, so engine-wide state one evaluation
+            // could leave for the next is removed: RegExp's legacy static match properties (RegExp.$1, lastMatch, ...)
+            // and the global symbol registry (Symbol.for, Symbol.keyFor).
+            for (const name of Reflect.ownKeys(RegExp)) {
+                if (typeof name === 'string' && (name.startsWith('$') || ['input', 'lastMatch', 'lastParen', 'leftContext', 'rightContext'].includes(name))) {
+                    delete RegExp[name];
+                }
+            }
+            delete Symbol.for;
+            delete Symbol.keyFor;
+
             // Freeze every built-in still reachable so no evaluation can leave state behind for the next.
             const seen = new Set([globalThis]);
             const freeze = (o) => {

@@ -253,4 +253,25 @@ public sealed class SandboxTests
 
         await Task.WhenAll(tasks).WaitAsync(timeout.Token);
     }
+
+    [Fact]
+    public void RegExpLegacyStatics_OneEvaluationsMatch_IsInvisibleToTheNext()
+    {
+        // Both run on this thread's one engine, as two instances' expressions would.
+        Assert.Equal("S3CR3T-froma", Eval("/(S3CR3T-[a-z]+)/.exec('S3CR3T-froma')[1]").GetString());
+
+        Assert.Equal(JsonValueKind.Null, Eval("RegExp.$1 ?? null").ValueKind);
+        Assert.Equal(JsonValueKind.Null, Eval("RegExp.lastMatch ?? null").ValueKind);
+        Assert.Equal(JsonValueKind.Null, Eval("RegExp['$&'] ?? null").ValueKind);
+        Assert.Equal(JsonValueKind.Null, Eval("RegExp.input ?? null").ValueKind);
+        Assert.Equal("[]", Eval("Reflect.ownKeys(RegExp).filter(k => typeof k === 'string' && k.startsWith('$'))").GetRawText());
+    }
+
+    [Fact]
+    public void SymbolRegistry_IsNotAvailable_SoNothingCanBeLeftInIt()
+    {
+        Assert.Equal("undefined", Eval("typeof Symbol.for").GetString());
+        Assert.Equal("undefined", Eval("typeof Symbol.keyFor").GetString());
+        Fails("Symbol.for('shared')");
+    }
 }
