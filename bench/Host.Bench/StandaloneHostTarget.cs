@@ -3,11 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Serverless.Testing;
 
 namespace Serverless.Host.Bench;
 
@@ -31,23 +27,10 @@ internal sealed class StandaloneHostTarget : IBenchTarget
     /// <summary>Starts the host on <paramref name="connectionString"/> and waits until it is healthy.</summary>
     public static async Task<StandaloneHostTarget> StartAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var builder = ServerlessHost.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Host:Storage:ConnectionString"] = connectionString,
-            ["Host:Storage:TaskHub"] = "bench" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture),
-        });
-        builder.Logging.ClearProviders();
-        var app = ServerlessHost.Build(builder);
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) };
+        var (app, address) = await InProcessStandaloneHost.StartAsync(
+            connectionString, "bench" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture), cancellationToken);
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
         var target = new StandaloneHostTarget(app, http);
-        while (!(await http.GetAsync("/healthz", cancellationToken)).IsSuccessStatusCode)
-        {
-            await Task.Delay(100, cancellationToken);
-        }
-
         return target;
     }
 

@@ -1,7 +1,6 @@
 using Serverless.Conformance.Tests.Runners;
 using Serverless.Conformance.Tests.Scenarios;
 using Serverless.Engine.Hosting;
-using Serverless.Testing;
 
 namespace Serverless.Conformance.Tests;
 
@@ -10,26 +9,12 @@ namespace Serverless.Conformance.Tests;
 /// sidecar. A history bound of 40 with at most 8 node runs outstanding makes the 60-item foreach (maxConcurrency 0:
 /// the host's maximum, the width cap) hold items back when the bound is reached, so the instance continues as new.
 /// </summary>
-public sealed class DurableTaskFixture : RunnerFixture
+public sealed class DurableTaskFixture : AzuriteRunnerFixture
 {
-    private Azurite? _azurite;
-
     /// <inheritdoc/>
-    protected override async Task<IWorkflowRunner> CreateRunnerAsync(CancellationToken cancellationToken)
-    {
-        _azurite = await Azurite.StartAsync(cancellationToken: cancellationToken);
-        return await DurableTaskRunner.StartAsync(
-            _azurite.ConnectionString, "conformance", new OrchestrationDriverOptions { HistoryBound = 40, MaxOutstandingWork = 8 }, cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    protected override async Task DisposeResourcesAsync()
-    {
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
-        }
-    }
+    protected override async Task<IWorkflowRunner> CreateRunnerAsync(string connectionString, CancellationToken cancellationToken)
+        => await DurableTaskRunner.StartAsync(
+            connectionString, "conformance", new OrchestrationDriverOptions { HistoryBound = 40, MaxOutstandingWork = 8 }, cancellationToken);
 }
 
 /// <summary>The conformance scenarios on Durable Task; each result must equal the expected one and the reference's.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Serverless.Conformance.Tests.Runners;
 using Serverless.Conformance.Tests.Scenarios;
+using Serverless.Testing;
 
 namespace Serverless.Conformance.Tests;
 
@@ -120,5 +121,30 @@ public abstract class RunnerFixture : IAsyncLifetime
     {
         using var deadline = new CancellationTokenSource(ScenarioTimeout);
         return await scenario.Run(new ScenarioContext(scenario, runner, deadline.Token));
+    }
+}
+
+/// <summary>A runner fixture whose runner stores its instances on an Azurite of its own, started before and killed after it.</summary>
+public abstract class AzuriteRunnerFixture : RunnerFixture
+{
+    private Azurite? _azurite;
+
+    /// <summary>Creates the runner over the Azurite at <paramref name="connectionString"/>.</summary>
+    protected abstract Task<IWorkflowRunner> CreateRunnerAsync(string connectionString, CancellationToken cancellationToken);
+
+    /// <inheritdoc/>
+    protected sealed override async Task<IWorkflowRunner> CreateRunnerAsync(CancellationToken cancellationToken)
+    {
+        _azurite = await Azurite.StartAsync(cancellationToken: cancellationToken);
+        return await CreateRunnerAsync(_azurite.ConnectionString, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    protected sealed override async Task DisposeResourcesAsync()
+    {
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
     }
 }

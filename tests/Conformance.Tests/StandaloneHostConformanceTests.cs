@@ -1,29 +1,14 @@
 using Serverless.Conformance.Tests.Runners;
 using Serverless.Conformance.Tests.Scenarios;
-using Serverless.Testing;
 
 namespace Serverless.Conformance.Tests;
 
 /// <summary>The standalone host in process over its own Azurite, through its HTTP API.</summary>
-public sealed class StandaloneHostFixture : RunnerFixture
+public sealed class StandaloneHostFixture : AzuriteRunnerFixture
 {
-    private Azurite? _azurite;
-
     /// <inheritdoc/>
-    protected override async Task<IWorkflowRunner> CreateRunnerAsync(CancellationToken cancellationToken)
-    {
-        _azurite = await Azurite.StartAsync(cancellationToken: cancellationToken);
-        return await StandaloneHostRunner.StartAsync(_azurite.ConnectionString, "conformance", cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    protected override async Task DisposeResourcesAsync()
-    {
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
-        }
-    }
+    protected override async Task<IWorkflowRunner> CreateRunnerAsync(string connectionString, CancellationToken cancellationToken)
+        => await StandaloneHostRunner.StartAsync(connectionString, "conformance", cancellationToken);
 }
 
 /// <summary>The conformance scenarios on the standalone host; each result must equal the expected one and the reference's.</summary>

@@ -70,7 +70,7 @@ public sealed class DurableInstanceBackend : IInstanceBackend
     /// <inheritdoc/>
     public async Task<NodeStateLookup> GetNodeStateAsync(string instanceId, CancellationToken cancellationToken)
     {
-        var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
         if (instance is null)
         {
             return NodeStateLookup.NotFound;
@@ -84,8 +84,10 @@ public sealed class DurableInstanceBackend : IInstanceBackend
             && await _registry.ResolveAsync(state.Workflow, state.Version, cancellationToken) is { } plan)
         {
             // Durable terminates an orchestration without running it again, so its last checkpoint still shows the nodes
-            // it was running. Apply the terminate the decider would have: running nodes become cancelled.
-            var reason = ReadReason(instance.SerializedOutput);
+            // it was running. Apply the terminate the decider would have: running nodes become cancelled. Only here is
+            // the output (the terminate reason) read, so other node listings never load inputs and outputs.
+            var terminated = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+            var reason = ReadReason(terminated?.SerializedOutput);
             state = Decider.Decide(plan, state, new TerminateRequested("durable-terminate", reason), instance.LastUpdatedAt).State;
         }
 

@@ -96,14 +96,14 @@ public sealed class OrchestrationDriver
             _runtime.SetCustomStatus(Progress(_plan, _state));
             if (end is CompleteInstance complete)
             {
-                _housekeeping.Add(_runtime.SaveCheckpointAsync(Capture(input.Continuation?.Generation ?? 0)));
+                SaveCheckpoint(input.Continuation?.Generation ?? 0);
                 await FinishAsync();
                 return complete.Output;
             }
 
             if (end is FailInstance fail)
             {
-                _housekeeping.Add(_runtime.SaveCheckpointAsync(Capture(input.Continuation?.Generation ?? 0)));
+                SaveCheckpoint(input.Continuation?.Generation ?? 0);
                 await FinishAsync();
                 throw new WorkflowFailedException(fail.Error);
             }

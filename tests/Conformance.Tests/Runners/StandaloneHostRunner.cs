@@ -56,11 +56,8 @@ public sealed class StandaloneHostRunner : IWorkflowRunner
     private static async Task<StandaloneHostRunner> StartAsync(
         string connectionString, string taskHub, ScriptedActivities activities, Dictionary<string, string?> settings, CancellationToken cancellationToken)
     {
-        var builder = ServerlessHost.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
         var config = new Dictionary<string, string?>
         {
-            ["Host:Storage:ConnectionString"] = connectionString,
-            ["Host:Storage:TaskHub"] = taskHub,
             ["Host:LeaseRenewInterval"] = "00:00:02",
             ["Host:InlineStateLimit"] = "65536",
         };
@@ -69,17 +66,10 @@ public sealed class StandaloneHostRunner : IWorkflowRunner
             config[key] = value;
         }
 
-        builder.Configuration.AddInMemoryCollection(config);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-
-        // The last registration wins: every activity node runs on the scripted activities.
-        builder.Services.AddSingleton<INodeExecutor>(activities);
-        var app = ServerlessHost.Build(builder);
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var runner = new StandaloneHostRunner(app, new HttpClient { BaseAddress = new Uri(address) }, activities, connectionString);
-        await Poll.UntilAsync(runner, runner.HealthyAsync, ok => ok, "the standalone host to become healthy", cancellationToken);
+        // Every activity node runs on the scripted activities.
+        var (app, address) = await InProcessStandaloneHost.StartAsync(
+            connectionString, taskHub, cancellationToken, config, activities, LogLevel.Warning);
+        var runner = new StandaloneHostRunner(app, new HttpClient { BaseAddress = address }, activities, connectionString);
         return runner;
     }
 
@@ -258,19 +248,6 @@ public sealed class StandaloneHostRunner : IWorkflowRunner
     {
         using var response = await _client.PostAsync(uri, content, cancellationToken);
         await ExpectAsync(response, what, HttpStatusCode.Accepted);
-    }
-
-    private async Task<bool> HealthyAsync()
-    {
-        try
-        {
-            using var response = await _client.GetAsync("/healthz");
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
     }
 
     private async Task<(HttpStatusCode Code, JsonObject? Body)> StatusAsync(string instanceId, CancellationToken cancellationToken)

@@ -1,11 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Serverless.Engine.Execution;
-using Serverless.Host;
 using Serverless.Testing;
 
 namespace Serverless.FunctionApp.Tests.Http;
@@ -28,23 +21,9 @@ public sealed class HttpFixture : IAsyncLifetime
         _azurite = await Azurite.StartAsync(cancellationToken: timeout.Token);
         Functions = await FunctionsHttpHost.StartAsync(_azurite.ConnectionString, "fnhttp", Activities, timeout.Token);
 
-        var builder = ServerlessHost.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Host:Storage:ConnectionString"] = _azurite.ConnectionString,
-            ["Host:Storage:TaskHub"] = "fnstandalone",
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<INodeExecutor>(Activities);
-        _standalone = ServerlessHost.Build(builder);
-        await _standalone.StartAsync(timeout.Token);
-        var address = _standalone.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Standalone = new HttpClient { BaseAddress = new Uri(address) };
-        while (!(await Standalone.GetAsync("/healthz", timeout.Token)).IsSuccessStatusCode)
-        {
-            // Bounded by the fixture's timeout: the host answers once its partitions are leased.
-            await Task.Delay(50, timeout.Token);
-        }
+        (_standalone, var address) = await InProcessStandaloneHost.StartAsync(
+            _azurite.ConnectionString, "fnstandalone", timeout.Token, executor: Activities);
+        Standalone = new HttpClient { BaseAddress = address };
     }
 
     public async Task DisposeAsync()

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serverless.Engine.Execution;
+using Serverless.Testing;
 
 namespace Serverless.Host.Tests.Infrastructure;
 
@@ -34,40 +35,17 @@ public sealed class InProcessHost : IAsyncDisposable
 
     public static async Task<InProcessHost> StartAsync(string connectionString, string taskHub, IDictionary<string, string?>? settings = null)
     {
-        var builder = ServerlessHost.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
-        var config = new Dictionary<string, string?>
-        {
-            ["Host:Storage:ConnectionString"] = connectionString,
-            ["Host:Storage:TaskHub"] = taskHub,
-            ["Host:LeaseRenewInterval"] = "00:00:02",
-        };
+        var config = new Dictionary<string, string?> { ["Host:LeaseRenewInterval"] = "00:00:02" };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
         {
             config[name] = value;
         }
 
-        builder.Configuration.AddInMemoryCollection(config);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         var activities = new TestActivities();
-        builder.Services.AddSingleton<INodeExecutor>(activities);
-        var app = ServerlessHost.Build(builder);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address) };
-        var host = new InProcessHost(app, client, activities);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        if (config.TryGetValue("Host:ApiKey", out var key) && key is not null)
-        {
-            client.DefaultRequestHeaders.Add("x-functions-key", key);
-            await host.Api.WaitHealthyAsync(timeout.Token);
-            client.DefaultRequestHeaders.Remove("x-functions-key");
-        }
-        else
-        {
-            await host.Api.WaitHealthyAsync(timeout.Token);
-        }
-
+        var (app, address) = await InProcessStandaloneHost.StartAsync(
+            connectionString, taskHub, timeout.Token, config, activities, LogLevel.Warning, config.GetValueOrDefault("Host:ApiKey"));
+        var host = new InProcessHost(app, new HttpClient { BaseAddress = address }, activities);
         return host;
     }
 
