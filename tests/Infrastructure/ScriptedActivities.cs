@@ -20,11 +20,19 @@ public sealed class ScriptedActivities : INodeExecutor
     /// <summary>Attempts per <c>{instanceId}:{path}</c>.</summary>
     public ConcurrentDictionary<string, int> Attempts { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where <c>http</c> nodes run (the real executor, for tests that call a loopback server); none when null.</summary>
+    public INodeExecutor? Http { get; init; }
+
     /// <summary>Runs one attempt.</summary>
     public Task<NodeOutcome> ExecuteAsync(NodeWork work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return Task.FromResult(Run(((ActivityNode)work.Node).Activity, work.Command.Key, work.Command.Input));
+        return work.Node switch
+        {
+            HttpNode when Http is not null => Http.ExecuteAsync(work, cancellationToken),
+            ActivityNode activity => Task.FromResult(Run(activity.Activity, work.Command.Key, work.Command.Input)),
+            _ => Task.FromResult(NodeOutcome.Failure(new WorkflowError(ErrorTypes.ActivityError, $"no executor for node '{work.Node.Id}'"))),
+        };
     }
 
     /// <summary>The outcome of one attempt of <paramref name="activity"/> with the decider's key <c>{instance}:{path}:{epoch}:{attempt}</c>.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using Serverless.Engine.Definitions;
+using Serverless.Engine.Expressions;
 
 namespace Serverless.Engine.Decisions;
 
@@ -265,7 +266,8 @@ internal sealed partial class DecisionContext
             WorkflowNode w => w.Input,
             _ => null,
         };
-        if (template is not null && !TryEvaluate(template, path, node, state, node.Definition is HttpNode ? "request" : "input", out input))
+        var secrets = node.Definition is HttpNode ? new List<SecretReference>() : null;
+        if (template is not null && !TryEvaluate(template, path, node, state, node.Definition is HttpNode ? "request" : "input", out input, secrets))
         {
             return;
         }
@@ -277,7 +279,7 @@ internal sealed partial class DecisionContext
         }
         else
         {
-            commands.Add(new RunNode(key, path, node.Id, input, node.Timeout));
+            commands.Add(new RunNode(key, path, node.Id, input, node.Timeout) { Secrets = secrets is { Count: > 0 } ? secrets : null });
             if (node.Timeout is { } timeout)
             {
                 state = state with { TimerId = NewTimer(now + timeout, path, TimerPurpose.AttemptTimeout) };

@@ -456,11 +456,16 @@ internal sealed partial class DecisionContext
         finals.Enqueue(path);
     }
 
-    private bool TryEvaluate(Template template, string path, PlanNode node, NodeState state, string what, out JsonElement value)
+    /// <summary>
+    /// Evaluates a node's template, failing the node with <c>ExpressionError</c> when it throws; <c>secrets</c>, when
+    /// not null (http requests), collects the result's secret references.
+    /// </summary>
+    private bool TryEvaluate(
+        Template template, string path, PlanNode node, NodeState state, string what, out JsonElement value, List<SecretReference>? secrets = null)
     {
         try
         {
-            value = template.Evaluate(ScopeOf(NodePath.Prefix(path), node, null));
+            value = TemplateCompiler.Evaluate(template, ScopeOf(NodePath.Prefix(path), node, null), secrets);
             return true;
         }
         catch (ExpressionException ex)

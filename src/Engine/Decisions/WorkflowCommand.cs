@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Serverless.Engine.Expressions;
 
 namespace Serverless.Engine.Decisions;
 
@@ -24,7 +25,15 @@ public abstract record WorkflowCommand;
 /// <param name="NodeId">The node's id in the definition (look the definition up in the plan).</param>
 /// <param name="Input">For http: the evaluated request <c>{method, url, headers, query, body}</c> with secret tokens intact; for activity: the evaluated input.</param>
 /// <param name="Timeout">The per-attempt timeout, if any (the decider also races it with a timer).</param>
-public sealed record RunNode(string Key, string Path, string NodeId, JsonElement Input, TimeSpan? Timeout) : WorkflowCommand;
+public sealed record RunNode(string Key, string Path, string NodeId, JsonElement Input, TimeSpan? Timeout) : WorkflowCommand
+{
+    /// <summary>
+    /// For http: where <see cref="Input"/> holds the definition's own secret references, the only places the executor
+    /// resolves (null when there are none). Tokens anywhere else in the request are data and are sent as written.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SecretReference>? Secrets { get; init; }
+}
 
 /// <summary>Start a durable timer that reports <see cref="TimerFired"/> at <see cref="DueAt"/>, never earlier.</summary>
 public sealed record StartTimer(string TimerId, DateTimeOffset DueAt) : WorkflowCommand;

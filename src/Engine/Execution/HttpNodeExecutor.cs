@@ -109,11 +109,19 @@ internal sealed class HttpNodeExecutor : IDisposable
         var (work, node, redactor) = (attempt.Work, attempt.Node, attempt.Redactor);
         var request = work.Command.Input;
 
-        // Secrets: resolved now, per attempt, and registered for redaction before anything can echo them.
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        SecretTokens.CollectNames(request, names);
+        // Secrets: only the definition's own references the decider reported, resolved now, per attempt, and registered
+        // for redaction before anything can echo them.
+        var references = work.Command.Secrets ?? [];
+        if (references.Count == 0 && node.Request.UsesSecrets)
+        {
+            return NodeOutcome.Failure(new WorkflowError(
+                ErrorTypes.ValidationError,
+                $"{node.Pointer}/request: the attempt carries no secret references although the request uses secrets (it was scheduled by an earlier version); retry the node",
+                ExecutionJson.Object(w => w.WriteString("path", $"{node.Pointer}/request"))));
+        }
+
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in names.Order(StringComparer.Ordinal))
+        foreach (var name in references.Select(r => r.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             var value = await _secrets.GetSecretAsync(name, attempt.Token).ConfigureAwait(false);
             if (value is null)
@@ -133,7 +141,15 @@ internal sealed class HttpNodeExecutor : IDisposable
             values[name] = value;
         }
 
-        if (!HttpRequestPlan.TryCreate(request, $"{node.Pointer}/request", values, out var plan, out var invalid))
+        if (!RequestSecrets.TryCreate(request, $"{node.Pointer}/request", references, values, out var secrets, out var problem))
+        {
+            return NodeOutcome.Failure(new WorkflowError(
+                ErrorTypes.ValidationError,
+                $"{node.Pointer}/request: {problem}",
+                ExecutionJson.Object(w => w.WriteString("path", $"{node.Pointer}/request"))));
+        }
+
+        if (!HttpRequestPlan.TryCreate(request, $"{node.Pointer}/request", secrets, out var plan, out var invalid))
         {
             return NodeOutcome.Failure(invalid);
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Execution;
 
@@ -46,7 +47,7 @@ internal sealed class HttpRequestPlan
     public static bool TryCreate(
         JsonElement request,
         string pointer,
-        IReadOnlyDictionary<string, string> secrets,
+        RequestSecrets secrets,
         out HttpRequestPlan plan,
         out WorkflowError error)
     {
@@ -65,7 +66,7 @@ internal sealed class HttpRequestPlan
             return false;
         }
 
-        var methodText = SecretTokens.Resolve(methodValue.GetString()!, secrets).Trim().ToUpperInvariant();
+        var methodText = secrets.Resolve($"{pointer}/method", methodValue.GetString()!).Trim().ToUpperInvariant();
         if (methodText.Length == 0 || !methodText.All(c => c is >= 'A' and <= 'Z' or '-' or '_'))
         {
             error = Invalid($"{pointer}/method", $"'{methodValue.GetString()}' is not an HTTP method");
@@ -79,7 +80,7 @@ internal sealed class HttpRequestPlan
             return false;
         }
 
-        var urlText = SecretTokens.Resolve(urlValue.GetString()!, secrets);
+        var urlText = secrets.Resolve($"{pointer}/url", urlValue.GetString()!);
         if (!Uri.TryCreate(urlText, UriKind.Absolute, out var uri)
             || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
             || string.IsNullOrEmpty(uri.Host))
@@ -115,19 +116,19 @@ internal sealed class HttpRequestPlan
                 var values = group.Select(p => p.Value).ToArray();
                 if (values.Any(v => v.Contains('\r', StringComparison.Ordinal) || v.Contains('\n', StringComparison.Ordinal)))
                 {
-                    error = Invalid($"{pointer}/headers/{name}", $"header '{name}' holds a line break");
+                    error = Invalid(JsonPointer.Append($"{pointer}/headers", name), $"header '{name}' holds a line break");
                     return false;
                 }
 
                 if (values.Any(v => v.Any(c => c > 127)))
                 {
-                    error = Invalid($"{pointer}/headers/{name}", $"header '{name}' holds non-ASCII characters; encode the value (e.g. with encodeURIComponent)");
+                    error = Invalid(JsonPointer.Append($"{pointer}/headers", name), $"header '{name}' holds non-ASCII characters; encode the value (e.g. with encodeURIComponent)");
                     return false;
                 }
 
                 if (!IsToken(name))
                 {
-                    error = Invalid($"{pointer}/headers/{name}", $"'{name}' is not a valid header name");
+                    error = Invalid(JsonPointer.Append($"{pointer}/headers", name), $"'{name}' is not a valid header name");
                     return false;
                 }
 
@@ -156,7 +157,7 @@ internal sealed class HttpRequestPlan
         byte[]? content = null;
         if (request.TryGetProperty("body", out var body) && body.ValueKind != JsonValueKind.Null)
         {
-            var resolved = SecretTokens.Resolve(body, secrets);
+            var resolved = secrets.Resolve($"{pointer}/body", body);
             var mediaType = contentType is null ? null : MediaType(contentType);
             if (resolved.ValueKind == JsonValueKind.String && (mediaType is null || !IsJson(mediaType)))
             {
@@ -165,7 +166,7 @@ internal sealed class HttpRequestPlan
             }
             else if (resolved.ValueKind == JsonValueKind.Object && mediaType == "application/x-www-form-urlencoded")
             {
-                if (!TryReadPairs(resolved, $"{pointer}/body", new Dictionary<string, string>(), out var pairs, out error))
+                if (!TryReadPairs(resolved, $"{pointer}/body", RequestSecrets.None, out var pairs, out error))
                 {
                     return false;
                 }
@@ -245,7 +246,7 @@ internal sealed class HttpRequestPlan
     private static bool TryReadPairs(
         JsonElement value,
         string pointer,
-        IReadOnlyDictionary<string, string> secrets,
+        RequestSecrets secrets,
         out List<(string Name, string Value, bool UsesSecret)> pairs,
         out WorkflowError error)
     {
@@ -259,10 +260,11 @@ internal sealed class HttpRequestPlan
 
         foreach (var property in value.EnumerateObject())
         {
+            var propertyPointer = JsonPointer.Append(pointer, property.Name);
             var items = property.Value.ValueKind == JsonValueKind.Array
-                ? property.Value.EnumerateArray().ToList()
-                : [property.Value];
-            foreach (var item in items)
+                ? property.Value.EnumerateArray().Select((item, index) => (item, JsonPointer.Append(propertyPointer, index))).ToList()
+                : [(property.Value, propertyPointer)];
+            foreach (var (item, itemPointer) in items)
             {
                 string? text = item.ValueKind switch
                 {
@@ -279,12 +281,11 @@ internal sealed class HttpRequestPlan
 
                 if (text is null)
                 {
-                    error = Invalid($"{pointer}/{Escape(property.Name)}", $"'{property.Name}' must be a string, number, boolean or an array of them; it is {Kind(item)}");
+                    error = Invalid(itemPointer, $"'{property.Name}' must be a string, number, boolean or an array of them; it is {Kind(item)}");
                     return false;
                 }
 
-                var resolved = SecretTokens.Resolve(text, secrets);
-                pairs.Add((property.Name, resolved, !ReferenceEquals(resolved, text) && resolved != text));
+                pairs.Add((property.Name, secrets.Resolve(itemPointer, text), secrets.Holds(itemPointer)));
             }
         }
 
@@ -307,8 +308,6 @@ internal sealed class HttpRequestPlan
         mediaType == "application/json" || mediaType.EndsWith("+json", StringComparison.Ordinal) || mediaType == "text/json";
 
     private static string Kind(JsonElement value) => value.ValueKind.ToString().ToLower(CultureInfo.InvariantCulture);
-
-    private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     private static WorkflowError Invalid(string pointer, string message) =>
         new(ErrorTypes.ValidationError, $"{pointer}: {message}", ExecutionJson.Object(w => w.WriteString("path", pointer)));

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using System.Text;
 using Microsoft.Extensions.Configuration;
+using Serverless.Engine.Definitions;
+using Serverless.Engine.Expressions;
 
 namespace Serverless.Engine.Execution;
 
@@ -30,52 +32,151 @@ internal sealed class ConfigurationSecretProvider(IConfiguration? configuration)
         ValueTask.FromResult(configuration?[$"{Section}:{name}"]);
 }
 
-/// <summary>Finds and replaces <c>${{ secrets.NAME }}</c> tokens in request strings.</summary>
-internal static partial class SecretTokens
+/// <summary>
+/// The secrets of one http attempt: the definition's own references in the evaluated request (the decider reports
+/// where they stand, see <see cref="SecretReference"/>) with their values. Only those places are resolved; no text is
+/// scanned for tokens, so a <c>${{ secrets.NAME }}</c> spelled by input, a node output or an event is sent as written.
+/// </summary>
+internal sealed class RequestSecrets
 {
-    [GeneratedRegex(@"\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}", RegexOptions.CultureInvariant)]
-    private static partial Regex Token();
+    // Absolute pointer of a string → its references, the last first, so replacing one keeps the others' offsets.
+    private readonly Dictionary<string, SecretReference[]> _strings;
+    private readonly IReadOnlyDictionary<string, string> _values;
 
-    /// <summary>Adds the names of the secrets <paramref name="value"/> uses (strings anywhere in it) to <paramref name="names"/>.</summary>
-    public static void CollectNames(JsonElement value, HashSet<string> names)
+    private RequestSecrets(Dictionary<string, SecretReference[]> strings, IReadOnlyDictionary<string, string> values)
+    {
+        _strings = strings;
+        _values = values;
+    }
+
+    /// <summary>No secrets: everything resolves to itself.</summary>
+    public static RequestSecrets None { get; } = new([], new Dictionary<string, string>());
+
+    /// <summary>
+    /// Checks <paramref name="references"/> against <paramref name="request"/> (the request at <paramref name="pointer"/>):
+    /// each must name one string of it that holds its token at its offset, without overlapping another.
+    /// <paramref name="values"/> holds the value of every secret they name; <paramref name="problem"/> says why the
+    /// references do not fit the request (a command this version did not write).
+    /// </summary>
+    public static bool TryCreate(
+        JsonElement request,
+        string pointer,
+        IReadOnlyList<SecretReference> references,
+        IReadOnlyDictionary<string, string> values,
+        out RequestSecrets secrets,
+        out string problem)
+    {
+        secrets = None;
+        problem = "";
+        if (references.Count == 0)
+        {
+            return true;
+        }
+
+        var strings = references
+            .GroupBy(r => pointer + r.Pointer, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.Offset).ToArray(), StringComparer.Ordinal);
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!TryFind(request, pointer, strings, found, ref problem))
+        {
+            return false;
+        }
+
+        foreach (var (at, list) in strings)
+        {
+            if (!found.TryGetValue(at, out var text))
+            {
+                problem = $"a secret reference names {at}, which is not a string of the request";
+                return false;
+            }
+
+            var end = text.Length;
+            foreach (var reference in list)
+            {
+                var token = SecretReference.Token(reference.Name);
+                if (reference.Offset < 0 || reference.Offset + token.Length > end
+                    || string.CompareOrdinal(text, reference.Offset, token, 0, token.Length) != 0)
+                {
+                    problem = $"the secret reference to '{reference.Name}' at {at}, character {reference.Offset}, does not match the request";
+                    return false;
+                }
+
+                end = reference.Offset;
+            }
+        }
+
+        secrets = new RequestSecrets(strings, values);
+        return true;
+    }
+
+    /// <summary>Whether the string at <paramref name="pointer"/> holds a secret.</summary>
+    public bool Holds(string pointer) => _strings.ContainsKey(pointer);
+
+    /// <summary>The string at <paramref name="pointer"/>, <paramref name="text"/>, with its references replaced by their values.</summary>
+    public string Resolve(string pointer, string text)
+    {
+        if (!_strings.TryGetValue(pointer, out var references))
+        {
+            return text;
+        }
+
+        var resolved = new StringBuilder(text);
+        foreach (var reference in references)
+        {
+            resolved.Remove(reference.Offset, SecretReference.Token(reference.Name).Length).Insert(reference.Offset, _values[reference.Name]);
+        }
+
+        return resolved.ToString();
+    }
+
+    /// <summary>The value at <paramref name="pointer"/> with every string below it resolved.</summary>
+    public JsonElement Resolve(string pointer, JsonElement value) =>
+        _strings.Keys.Any(at => IsWithin(at, pointer)) ? JsonRewriter.MapStrings(value, pointer, Resolve) : value;
+
+    private static bool IsWithin(string at, string pointer) =>
+        at.Length == pointer.Length ? at == pointer : at.StartsWith(pointer + "/", StringComparison.Ordinal);
+
+    // Collects the text of each string the references name; a pointer met twice (duplicate names) is refused.
+    private static bool TryFind(
+        JsonElement value, string pointer, Dictionary<string, SecretReference[]> wanted, Dictionary<string, string> found, ref string problem)
     {
         switch (value.ValueKind)
         {
-            case JsonValueKind.String:
-                foreach (Match match in Token().Matches(value.GetString()!))
+            case JsonValueKind.String when wanted.ContainsKey(pointer):
+                if (!found.TryAdd(pointer, value.GetString()!))
                 {
-                    names.Add(match.Groups[1].Value);
+                    problem = $"the request has two values at {pointer}";
+                    return false;
                 }
 
-                break;
+                return true;
             case JsonValueKind.Object:
                 foreach (var property in value.EnumerateObject())
                 {
-                    CollectNames(property.Value, names);
+                    if (!TryFind(property.Value, JsonPointer.Append(pointer, property.Name), wanted, found, ref problem))
+                    {
+                        return false;
+                    }
                 }
 
-                break;
+                return true;
             case JsonValueKind.Array:
+                var index = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    CollectNames(item, names);
+                    if (!TryFind(item, JsonPointer.Append(pointer, index), wanted, found, ref problem))
+                    {
+                        return false;
+                    }
+
+                    index++;
                 }
 
-                break;
+                return true;
             default:
-                break;
+                return true;
         }
     }
-
-    /// <summary>Replaces each token in <paramref name="text"/> with its value from <paramref name="values"/>.</summary>
-    public static string Resolve(string text, IReadOnlyDictionary<string, string> values) =>
-        values.Count == 0 || !text.Contains("${{", StringComparison.Ordinal)
-            ? text
-            : Token().Replace(text, m => values[m.Groups[1].Value]);
-
-    /// <summary>Replaces tokens in every string of <paramref name="value"/>.</summary>
-    public static JsonElement Resolve(JsonElement value, IReadOnlyDictionary<string, string> values) =>
-        values.Count == 0 ? value : JsonRewriter.MapStrings(value, s => Resolve(s, values));
 }
 
 /// <summary>
@@ -140,40 +241,52 @@ internal sealed class SecretRedactor
 /// <summary>Rewrites the strings of a JSON value.</summary>
 internal static class JsonRewriter
 {
-    public static JsonElement MapStrings(JsonElement value, Func<string, string> map, bool mapNames = false)
+    /// <summary>Maps every string (and property name, when <paramref name="mapNames"/>) of <paramref name="value"/>.</summary>
+    public static JsonElement MapStrings(JsonElement value, Func<string, string> map, bool mapNames = false) =>
+        Rewrite(writer => Write(writer, value, null, (_, text) => map(text), mapNames ? map : null));
+
+    /// <summary>Maps every string of <paramref name="value"/> (at <paramref name="pointer"/>), given its JSON pointer.</summary>
+    public static JsonElement MapStrings(JsonElement value, string pointer, Func<string, string, string> map) =>
+        Rewrite(writer => Write(writer, value, pointer, (at, text) => map(at!, text), null));
+
+    private static JsonElement Rewrite(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, value, map, mapNames);
+            write(writer);
         }
 
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
     }
 
-    private static void Write(Utf8JsonWriter writer, JsonElement value, Func<string, string> map, bool mapNames)
+    // pointer is null when the map does not need it (then none is built).
+    private static void Write(
+        Utf8JsonWriter writer, JsonElement value, string? pointer, Func<string?, string, string> map, Func<string, string>? mapName)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                writer.WriteStringValue(map(value.GetString()!));
+                writer.WriteStringValue(map(pointer, value.GetString()!));
                 break;
             case JsonValueKind.Object:
                 writer.WriteStartObject();
                 foreach (var property in value.EnumerateObject())
                 {
-                    writer.WritePropertyName(mapNames ? map(property.Name) : property.Name);
-                    Write(writer, property.Value, map, mapNames);
+                    writer.WritePropertyName(mapName is null ? property.Name : mapName(property.Name));
+                    Write(writer, property.Value, pointer is null ? null : JsonPointer.Append(pointer, property.Name), map, mapName);
                 }
 
                 writer.WriteEndObject();
                 break;
             case JsonValueKind.Array:
                 writer.WriteStartArray();
+                var index = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    Write(writer, item, map, mapNames);
+                    Write(writer, item, pointer is null ? null : JsonPointer.Append(pointer, index), map, mapName);
+                    index++;
                 }
 
                 writer.WriteEndArray();

@@ -56,14 +56,24 @@ internal sealed class ExpressionNode(CompiledExpression expression) : TemplateNo
     public CompiledExpression Expression { get; } = expression;
 }
 
-/// <summary>A string with text around expressions: interpolates to a string.</summary>
-internal sealed class InterpolationNode(ImmutableArray<InterpolationPart> parts) : TemplateNode
+/// <summary>A string with text around expressions or secret references: interpolates to a string.</summary>
+/// <param name="parts">The parts, in order.</param>
+/// <param name="pointer">
+/// Where the string stands in the template's result, as a JSON pointer relative to the template (fixed, because only
+/// objects and arrays of the template itself lead to it): the place its secret references are reported for.
+/// </param>
+internal sealed class InterpolationNode(ImmutableArray<InterpolationPart> parts, string pointer) : TemplateNode
 {
     public ImmutableArray<InterpolationPart> Parts { get; } = parts;
+
+    public string Pointer { get; } = pointer;
 }
 
-/// <summary>Literal text (<see cref="Expression"/> null) or an expression.</summary>
-internal readonly record struct InterpolationPart(string? Text, CompiledExpression? Expression);
+/// <summary>One part of an interpolated string: literal text, an expression, or a secret reference.</summary>
+/// <param name="Text">Literal text of the definition.</param>
+/// <param name="Expression">An expression; its value is data.</param>
+/// <param name="Secret">The name of a literal <c>${{ secrets.NAME }}</c> of the definition.</param>
+internal readonly record struct InterpolationPart(string? Text, CompiledExpression? Expression, string? Secret = null);
 
 /// <summary>An object with at least one templated property.</summary>
 internal sealed class ObjectNode(ImmutableArray<KeyValuePair<string, TemplateNode>> properties) : TemplateNode
@@ -81,9 +91,8 @@ internal sealed class ArrayNode(ImmutableArray<TemplateNode> items) : TemplateNo
 /// <param name="Root">The template tree.</param>
 /// <param name="Globals">The scope variables any expression reads.</param>
 /// <param name="AllNodes">Whether some expression reads nodes it does not name.</param>
-/// <param name="GuardSecretTokens">Whether the template may hold secret tokens, so expression results must not add text the executor would read as one.</param>
 /// <param name="PartialReads">
 /// The JSON scope variables every expression reads only through static property names, with those names: evaluation
 /// converts just those properties. A variable read any other way is absent and converted whole.
 /// </param>
-internal sealed record CompiledTemplate(TemplateNode Root, ScopeGlobals Globals, bool AllNodes, bool GuardSecretTokens, ImmutableDictionary<ScopeGlobals, ImmutableArray<string>> PartialReads);
+internal sealed record CompiledTemplate(TemplateNode Root, ScopeGlobals Globals, bool AllNodes, ImmutableDictionary<ScopeGlobals, ImmutableArray<string>> PartialReads);

@@ -21,22 +21,18 @@ internal static class ExpressionSandbox
     [ThreadStatic]
     private static StringBuilder? t_text;
 
-    public static JsonElement Evaluate(Template template, ExpressionScope scope)
+    /// <summary>Evaluates <paramref name="template"/>, adding the secret references of its result to <paramref name="secrets"/>.</summary>
+    public static JsonElement Evaluate(Template template, ExpressionScope scope, List<SecretReference>? secrets)
     {
         var compiled = (CompiledTemplate)template.Compiled;
 
         // A whole-value path needs neither the engine nor a copy: the result is the scope's own JSON value.
         if (compiled.Root is ExpressionNode { Expression: var expression } && TryReadPath(expression, scope, out var direct))
         {
-            if (compiled.GuardSecretTokens)
-            {
-                Guard(new Session(template, compiled, scope), expression, () => JsonValueConverter.CheckNoTemplateText(direct));
-            }
-
             return direct;
         }
 
-        var session = new Session(template, compiled, scope);
+        var session = new Session(template, compiled, scope) { Secrets = secrets };
         var buffer = JsonValueConverter.Buffer.Rent();
         WriteNode(buffer.Writer, compiled.Root, session);
         return JsonValueConverter.ToElement(buffer.WrittenSpan);
@@ -92,15 +88,14 @@ internal static class ExpressionSandbox
 
     private static void WriteExpression(Utf8JsonWriter writer, CompiledExpression expression, Session session)
     {
-        var guard = session.Compiled.GuardSecretTokens;
         if (TryReadPath(expression, session.Scope, out var direct))
         {
-            Guard(session, expression, () => JsonValueConverter.Write(writer, direct, guard));
+            direct.WriteTo(writer);
             return;
         }
 
         var value = session.Run(expression);
-        Guard(session, expression, () => JsonValueConverter.Write(writer, value, guard));
+        Guard(session, expression, () => JsonValueConverter.Write(writer, value));
     }
 
     private static string Interpolate(InterpolationNode interpolation, Session session)
@@ -109,13 +104,21 @@ internal static class ExpressionSandbox
         text.Clear();
         foreach (var part in interpolation.Parts)
         {
+            if (part.Secret is { } secret)
+            {
+                // Only here, from the definition's own text, does a secret reference arise; expression values below
+                // are data, whatever they spell.
+                session.Secrets?.Add(new SecretReference(interpolation.Pointer, text.Length, secret));
+                text.Append(SecretReference.Token(secret));
+                continue;
+            }
+
             if (part.Expression is not { } expression)
             {
                 text.Append(part.Text);
                 continue;
             }
 
-            var start = text.Length;
             if (TryReadPath(expression, session.Scope, out var direct))
             {
                 AppendJson(text, direct);
@@ -124,12 +127,6 @@ internal static class ExpressionSandbox
             {
                 var value = session.Run(expression);
                 Guard(session, expression, () => AppendJs(text, value));
-            }
-
-            if (session.Compiled.GuardSecretTokens)
-            {
-                var added = text.ToString(start, text.Length - start);
-                Guard(session, expression, () => JsonValueConverter.CheckNoTemplateText(added));
             }
 
             if (text.Length > JsonValueConverter.MaxStringLength)
@@ -193,7 +190,7 @@ internal static class ExpressionSandbox
                 var bytes = new System.Buffers.ArrayBufferWriter<byte>();
                 using (var writer = new Utf8JsonWriter(bytes, JsonValueConverter.WriterOptions))
                 {
-                    JsonValueConverter.Write(writer, value, rejectTemplateText: false);
+                    JsonValueConverter.Write(writer, value);
                 }
 
                 text.Append(Encoding.UTF8.GetString(bytes.WrittenSpan));
@@ -303,6 +300,9 @@ internal static class ExpressionSandbox
         public CompiledTemplate Compiled { get; } = compiled;
 
         public ExpressionScope Scope { get; } = scope;
+
+        /// <summary>Where the secret references of the result are collected, when the caller wants them.</summary>
+        public List<SecretReference>? Secrets { get; init; }
 
         public JsValue Run(CompiledExpression expression)
         {

@@ -86,55 +86,7 @@ internal static class JsonValueConverter
 
     /// <summary>Writes a JavaScript value as JSON (JSON.stringify rules, plus errors for values JSON cannot hold).</summary>
     /// <exception cref="ConversionException">The value has no JSON form or breaks a size limit.</exception>
-    public static void Write(Utf8JsonWriter writer, JsValue value, bool rejectTemplateText) => Write(writer, value, 0, rejectTemplateText);
-
-    /// <summary>Writes a JSON element compactly, checking strings for <c>${{</c> when asked.</summary>
-    public static void Write(Utf8JsonWriter writer, JsonElement value, bool rejectTemplateText)
-    {
-        if (rejectTemplateText)
-        {
-            CheckNoTemplateText(value);
-        }
-
-        value.WriteTo(writer);
-    }
-
-    /// <summary>Throws when a string inside <paramref name="value"/> holds <c>${{</c>.</summary>
-    public static void CheckNoTemplateText(JsonElement value)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.String:
-                CheckNoTemplateText(value.GetString()!);
-                break;
-            case JsonValueKind.Object:
-                foreach (var property in value.EnumerateObject())
-                {
-                    CheckNoTemplateText(property.Name);
-                    CheckNoTemplateText(property.Value);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in value.EnumerateArray())
-                {
-                    CheckNoTemplateText(item);
-                }
-
-                break;
-            default:
-                break;
-        }
-    }
-
-    /// <summary>Throws when <paramref name="text"/> holds <c>${{</c>, which the executor would read as a secret token.</summary>
-    public static void CheckNoTemplateText(string text)
-    {
-        if (text.Contains(ExpressionScanner.Open, StringComparison.Ordinal))
-        {
-            throw new ConversionException("its value contains \"${{\", which is not allowed in a string that may hold secret tokens");
-        }
-    }
+    public static void Write(Utf8JsonWriter writer, JsValue value) => Write(writer, value, 0);
 
     /// <summary>Formats a date as JavaScript's <c>toISOString</c> does.</summary>
     public static string ToIsoString(DateTimeOffset value)
@@ -145,7 +97,7 @@ internal static class JsonValueConverter
     private static double ParseDouble(JsonElement value)
         => value.TryGetDouble(out var number) ? number : double.Parse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
-    private static void Write(Utf8JsonWriter writer, JsValue value, int depth, bool rejectTemplateText)
+    private static void Write(Utf8JsonWriter writer, JsValue value, int depth)
     {
         switch (value.Type)
         {
@@ -159,7 +111,7 @@ internal static class JsonValueConverter
                 WriteNumber(writer, value.AsNumber());
                 return;
             case Types.String:
-                WriteString(writer, (JsString)value, rejectTemplateText);
+                WriteString(writer, (JsString)value);
                 return;
             case Types.BigInt:
                 throw new ConversionException("a BigInt has no JSON form");
@@ -200,7 +152,7 @@ internal static class JsonValueConverter
             {
                 var item = obj.Get(JsNumber.Create((long)i));
                 // JSON.stringify writes undefined and functions in arrays as null; functions are an error here.
-                Write(writer, item.IsUndefined() ? JsValue.Null : item, depth + 1, rejectTemplateText);
+                Write(writer, item.IsUndefined() ? JsValue.Null : item, depth + 1);
                 CheckSize(writer);
             }
 
@@ -208,10 +160,10 @@ internal static class JsonValueConverter
             return;
         }
 
-        WriteObject(writer, obj, depth, rejectTemplateText);
+        WriteObject(writer, obj, depth);
     }
 
-    private static void WriteObject(Utf8JsonWriter writer, ObjectInstance obj, int depth, bool rejectTemplateText)
+    private static void WriteObject(Utf8JsonWriter writer, ObjectInstance obj, int depth)
     {
         writer.WriteStartObject();
         foreach (var key in obj.GetOwnPropertyKeys(Types.String))
@@ -229,14 +181,8 @@ internal static class JsonValueConverter
                 continue;
             }
 
-            var name = key.ToString();
-            if (rejectTemplateText)
-            {
-                CheckNoTemplateText(name);
-            }
-
-            writer.WritePropertyName(name);
-            Write(writer, item, depth + 1, rejectTemplateText);
+            writer.WritePropertyName(key.ToString());
+            Write(writer, item, depth + 1);
             CheckSize(writer);
         }
 
@@ -261,7 +207,7 @@ internal static class JsonValueConverter
         }
     }
 
-    private static void WriteString(Utf8JsonWriter writer, JsString value, bool rejectTemplateText)
+    private static void WriteString(Utf8JsonWriter writer, JsString value)
     {
         // Checked before ToString so an oversized concatenation is never flattened.
         if (value.Length > MaxStringLength)
@@ -269,13 +215,7 @@ internal static class JsonValueConverter
             throw new ConversionException($"a string of {value.Length} characters is longer than the limit of {MaxStringLength}");
         }
 
-        var text = value.ToString();
-        if (rejectTemplateText)
-        {
-            CheckNoTemplateText(text);
-        }
-
-        writer.WriteStringValue(text);
+        writer.WriteStringValue(value.ToString());
     }
 
     private static void CheckSize(Utf8JsonWriter writer)

@@ -34,7 +34,10 @@ public sealed class Template
     /// <summary>Node ids the expressions read through <c>nodes.&lt;id&gt;</c> or <c>nodes["id"]</c>.</summary>
     public ImmutableArray<string> ReferencedNodes { get; }
 
-    /// <summary>True when the template holds <c>${{ secrets.NAME }}</c> tokens (kept verbatim by <see cref="Evaluate"/>).</summary>
+    /// <summary>
+    /// True when the template holds <c>${{ secrets.NAME }}</c> references. Evaluation keeps them as text and reports
+    /// where (<see cref="Evaluate(ExpressionScope, out IReadOnlyList{SecretReference})"/>); only the executor resolves them.
+    /// </summary>
     public bool UsesSecrets { get; }
 
     internal object Compiled { get; }
@@ -46,11 +49,39 @@ public sealed class Template
 
     /// <summary>Evaluates the template in <paramref name="scope"/>.</summary>
     /// <exception cref="ExpressionException">An expression threw or broke a sandbox limit.</exception>
-    public JsonElement Evaluate(ExpressionScope scope) => TemplateCompiler.Evaluate(this, scope);
+    public JsonElement Evaluate(ExpressionScope scope) => TemplateCompiler.Evaluate(this, scope, secrets: null);
+
+    /// <summary>
+    /// Evaluates the template in <paramref name="scope"/> and reports where its result holds the definition's own
+    /// <c>${{ secrets.NAME }}</c> references. Text in the result that merely reads like one (from input, node outputs
+    /// or events) is data and has no entry.
+    /// </summary>
+    /// <exception cref="ExpressionException">An expression threw or broke a sandbox limit.</exception>
+    public JsonElement Evaluate(ExpressionScope scope, out IReadOnlyList<SecretReference> secrets)
+    {
+        var found = new List<SecretReference>();
+        var value = TemplateCompiler.Evaluate(this, scope, found);
+        secrets = found;
+        return value;
+    }
 
     /// <summary>Evaluates the template and converts the result with JavaScript truthiness.</summary>
     /// <exception cref="ExpressionException">An expression threw or broke a sandbox limit.</exception>
     public bool EvaluateCondition(ExpressionScope scope) => TemplateCompiler.EvaluateCondition(this, scope);
+}
+
+/// <summary>
+/// A <c>${{ secrets.NAME }}</c> the definition wrote, in an evaluated template: the string at <paramref name="Pointer"/>
+/// holds <see cref="Token"/> of <paramref name="Name"/> at character <paramref name="Offset"/>. The executor replaces
+/// exactly these places with the secret's value and scans no text for tokens, so data cannot select a secret.
+/// </summary>
+/// <param name="Pointer">The string's JSON pointer, relative to the evaluated value (<c>/headers/Authorization</c>).</param>
+/// <param name="Offset">Where in that string the token starts (UTF-16 code units).</param>
+/// <param name="Name">The secret's name.</param>
+public sealed record SecretReference(string Pointer, int Offset, string Name)
+{
+    /// <summary>The text a reference to <paramref name="name"/> stands as in evaluated values, statuses and logs.</summary>
+    public static string Token(string name) => "${{ secrets." + name + " }}";
 }
 
 /// <summary>What a template may contain.</summary>

@@ -23,7 +23,7 @@ internal static class TemplateCompiler
         // The caller's document may be disposed after compilation; the template owns a copy.
         value = value.Clone();
         var errorCount = errors.Count;
-        var context = new CompileContext(options, errors);
+        var context = new CompileContext(options, errors, pointer);
 
         if (options.RequireSingleExpression && !IsSingleExpression(value))
         {
@@ -40,7 +40,7 @@ internal static class TemplateCompiler
         var partialReads = context.Reads
             .Where(pair => pair.Value is not null)
             .ToImmutableDictionary(pair => pair.Key, pair => pair.Value!.ToImmutableArray());
-        var compiled = new CompiledTemplate(root, context.Globals, context.AllNodes, options.AllowSecrets, partialReads);
+        var compiled = new CompiledTemplate(root, context.Globals, context.AllNodes, partialReads);
         return new Template(
             pointer,
             value.GetRawText(),
@@ -50,12 +50,12 @@ internal static class TemplateCompiler
             compiled);
     }
 
-    public static JsonElement Evaluate(Template template, ExpressionScope scope)
+    public static JsonElement Evaluate(Template template, ExpressionScope scope, List<SecretReference>? secrets)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(scope);
         var compiled = (CompiledTemplate)template.Compiled;
-        return compiled.Root is ConstantNode constant ? constant.Value : ExpressionSandbox.Evaluate(template, scope);
+        return compiled.Root is ConstantNode constant ? constant.Value : ExpressionSandbox.Evaluate(template, scope, secrets);
     }
 
     public static bool EvaluateCondition(Template template, ExpressionScope scope)
@@ -67,7 +67,7 @@ internal static class TemplateCompiler
         {
             ConstantNode constant => IsTruthy(constant.Value),
             ExpressionNode expression => ExpressionSandbox.EvaluateCondition(template, expression.Expression, scope),
-            _ => IsTruthy(ExpressionSandbox.Evaluate(template, scope)),
+            _ => IsTruthy(ExpressionSandbox.Evaluate(template, scope, secrets: null)),
         };
     }
 
@@ -112,10 +112,18 @@ internal static class TemplateCompiler
             case JsonValueKind.Object:
             {
                 var properties = ImmutableArray.CreateBuilder<KeyValuePair<string, TemplateNode>>();
+                var names = new HashSet<string>(StringComparer.Ordinal);
                 var constant = true;
                 foreach (var property in value.EnumerateObject())
                 {
-                    var node = CompileValue(property.Value, pointer + "/" + EscapePointer(property.Name), context);
+                    var propertyPointer = JsonPointer.Append(pointer, property.Name);
+                    if (!names.Add(property.Name))
+                    {
+                        // Strict JSON; and secret references are located by pointer, which must name one string.
+                        context.Errors.Add(new ValidationError(propertyPointer, $"duplicate field '{property.Name}'"));
+                    }
+
+                    var node = CompileValue(property.Value, propertyPointer, context);
                     constant &= node is ConstantNode;
                     properties.Add(new(property.Name, node));
                 }
@@ -130,7 +138,7 @@ internal static class TemplateCompiler
                 var index = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    var node = CompileValue(item, pointer + "/" + index.ToString(System.Globalization.CultureInfo.InvariantCulture), context);
+                    var node = CompileValue(item, JsonPointer.Append(pointer, index), context);
                     constant &= node is ConstantNode;
                     items.Add(node);
                     index++;
@@ -173,7 +181,8 @@ internal static class TemplateCompiler
             switch (CompileExpression(source, pointer, context))
             {
                 case { Secret: { } secret }:
-                    literal.Append("${{ secrets.").Append(secret).Append(" }}");
+                    FlushLiteral(parts, literal);
+                    parts.Add(new InterpolationPart(null, null, secret));
                     break;
                 case { Expression: { } expression }:
                     if (whole)
@@ -200,10 +209,8 @@ internal static class TemplateCompiler
             return new ConstantNode(value);
         }
 
-        // Only secret tokens: the result is fixed, so evaluation needs no engine.
-        return parts.Count == 1 && parts[0].Expression is null
-            ? new ConstantNode(JsonSerializer.SerializeToElement(parts[0].Text))
-            : new InterpolationNode(parts.ToImmutable());
+        // Secret references stay parts, not text, so nothing an expression produces can pass for one.
+        return new InterpolationNode(parts.ToImmutable(), pointer[context.RootPointer.Length..]);
     }
 
     private static void FlushLiteral(ImmutableArray<InterpolationPart>.Builder parts, StringBuilder literal)
@@ -289,15 +296,12 @@ internal static class TemplateCompiler
         return text.Length - start <= MaxLength ? text[start..] : text.Substring(start, MaxLength) + "...";
     }
 
-    /// <summary>Escapes a property name as a JSON pointer (RFC 6901) token.</summary>
-    internal static string EscapePointer(string name)
-        => name.Contains('~', StringComparison.Ordinal) || name.Contains('/', StringComparison.Ordinal)
-            ? name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)
-            : name;
-
-    private sealed class CompileContext(TemplateOptions options, ICollection<ValidationError> errors)
+    private sealed class CompileContext(TemplateOptions options, ICollection<ValidationError> errors, string rootPointer)
     {
         public TemplateOptions Options { get; } = options;
+
+        /// <summary>The template's own pointer: inner pointers relative to it locate strings in the result.</summary>
+        public string RootPointer { get; } = rootPointer;
 
         public ICollection<ValidationError> Errors { get; } = errors;
 

@@ -11,18 +11,27 @@ namespace Serverless.DurableTask.Tests.OnAzurite;
 /// </summary>
 public sealed class DurableTaskFixture : IAsyncLifetime
 {
+    private readonly LoopbackNodeExecutor _http = new(new Dictionary<string, string?> { [$"Secrets:{SecretForgery.Name}"] = SecretForgery.Value });
     private Azurite? _azurite;
     private WorkflowTaskHub? _hub;
+    private LoopbackEchoServer? _echo;
+
+    public DurableTaskFixture() => Activities = new ScriptedActivities { Http = _http };
 
     public WorkflowTaskHub Hub => _hub!;
 
-    public ScriptedActivities Activities { get; } = new();
+    /// <summary>Scripted activities; http nodes run on the real executor (loopback allowed, secret API_KEY set).</summary>
+    public ScriptedActivities Activities { get; }
+
+    /// <summary>A downstream for http nodes.</summary>
+    public LoopbackEchoServer Echo => _echo!;
 
     public string ConnectionString => _azurite!.ConnectionString;
 
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        _echo = await LoopbackEchoServer.StartAsync(timeout.Token);
         _azurite = await Azurite.StartAsync(cancellationToken: timeout.Token);
         _hub = await WorkflowTaskHub.StartAsync(_azurite.ConnectionString, "dttests", Activities, new WorkflowTaskHubOptions
         {
@@ -44,6 +53,13 @@ public sealed class DurableTaskFixture : IAsyncLifetime
         {
             await _azurite.DisposeAsync();
         }
+
+        if (_echo is not null)
+        {
+            await _echo.DisposeAsync();
+        }
+
+        _http.Dispose();
     }
 }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
+using Serverless.Testing;
 
 namespace Serverless.DurableTask.Tests.OnAzurite;
 
@@ -85,6 +86,23 @@ public sealed class WorkflowOrchestrationOnAzuriteTests(DurableTaskFixture fixtu
 
         AssertCompleted(meta);
         Assert.Equal("[1,2]", Normalize(meta.SerializedOutput));
+    }
+
+    [Fact]
+    public async Task HttpNode_InputSpellingSecretReferences_SendsThemAsWrittenAndTheSecretOnlyWhereTheDefinitionSaysSo()
+    {
+        // The references travel from the decider to the executor inside the activity input; input is never resolved.
+        var ct = Timeout();
+        await fixture.Hub.RegisterAsync(SecretForgery.Definition, ct);
+
+        await fixture.Hub.StartAsync("secret-forgery", "dt-forgery-1", SecretForgery.Input(fixture.Echo.BaseUri), ct);
+        var meta = await fixture.Hub.WaitAsync("dt-forgery-1", ct);
+
+        AssertCompleted(meta);
+        var received = Assert.Single(fixture.Echo.Requests, r => r.Path.StartsWith("/echo/", StringComparison.Ordinal));
+        Assert.Null(SecretForgery.Check(received));
+        Assert.DoesNotContain(SecretForgery.Value, meta.SerializedOutput, StringComparison.Ordinal);
+        Assert.Equal("***", JsonDocument.Parse(meta.SerializedOutput!).RootElement.GetProperty("Headers").GetProperty("x-real").GetString());
     }
 
     [Fact]

@@ -36,11 +36,21 @@ internal static class ExecutionTestKit
         Request = new Template($"/nodes/{id}/request", "{}", isConstant: true, [], usesSecrets: false, new object()),
     };
 
-    public static NodeWork HttpWork(object request, HttpNode? node = null, TimeSpan? timeout = null, int attempt = 1)
+    /// <summary>
+    /// The work the decider sends for an http node whose <c>request</c> is <paramref name="request"/> as written: it is
+    /// compiled and evaluated against <paramref name="input"/>, so secret references come out as they do in a host.
+    /// </summary>
+    public static NodeWork HttpWork(object request, HttpNode? node = null, TimeSpan? timeout = null, int attempt = 1, string input = "{}")
     {
         node ??= HttpNode();
-        var input = request as JsonElement? ?? Json(request);
-        return new NodeWork(InstanceId, node, new RunNode($"{InstanceId}:{node.Id}:0:{attempt}", node.Id, node.Id, input, timeout));
+        var errors = new List<ValidationError>();
+        var template = Template.Compile(request as JsonElement? ?? Json(request), $"{node.Pointer}/request", new TemplateOptions { AllowSecrets = true }, errors)
+            ?? throw new ArgumentException(string.Join("; ", errors), nameof(request));
+        node = node with { Request = template };
+        var scope = new ExpressionScope { Input = Json(input), Instance = new InstanceInfo(InstanceId, "orders", 1, DateTimeOffset.UnixEpoch), Now = DateTimeOffset.UnixEpoch };
+        var evaluated = template.Evaluate(scope, out var secrets);
+        var command = new RunNode($"{InstanceId}:{node.Id}:0:{attempt}", node.Id, node.Id, evaluated, timeout) { Secrets = secrets.Count > 0 ? secrets : null };
+        return new NodeWork(InstanceId, node, command);
     }
 
     public static ActivityNode ActivityNode(string activity, string id = "act") => new()

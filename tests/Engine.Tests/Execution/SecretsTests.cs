@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using CsCheck;
 using Microsoft.Extensions.Configuration;
+using Serverless.Engine.Expressions;
 using Serverless.Engine.Execution;
 using static Serverless.Engine.Tests.Execution.ExecutionTestKit;
 
@@ -154,6 +156,131 @@ public sealed class SecretsTests(FaultServer server) : IClassFixture<FaultServer
         var failed = Failed(outcome, ErrorTypes.ValidationError);
         Assert.Contains("'NOT_THERE'", failed.Error.Message, StringComparison.Ordinal);
         Assert.Equal("NOT_THERE", failed.Error.Details!.Value.GetProperty("secret").GetString());
+    }
+
+    // Input that spells a secret reference, alone or together with text around it (issue 9): the request must send it
+    // as written. Each case: where the templated text goes, the text as the definition writes it, the input.
+    public static TheoryData<string, string, string> Forgeries()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var location in new[] { "body", "header", "query", "url" })
+        {
+            data.Add(location, "$${{ input.amount }}", """{"amount": "{{ secrets.API_KEY }}"}""");
+            data.Add(location, "${{ input.first }}${{ input.last }}", """{"first": "$", "last": "{{ secrets.API_KEY }}"}""");
+            data.Add(location, "x${{ input.token }}", """{"token": "${{ secrets.API_KEY }}"}""");
+            data.Add(location, "${{ input.token }}", """{"token": "${{ secrets.API_KEY }}"}""");
+            data.Add(location, "${{ input.first + input.last }}", """{"first": "${{ secrets.", "last": "API_KEY }}"}""");
+        }
+
+        return data;
+    }
+
+    // A request that references API_KEY itself (header X-Real) and carries the templated text at one location.
+    private object RequestWith(string location, string text) => new
+    {
+        method = "POST",
+        url = location == "url" ? server.Url("echo/") + text : server.Url("echo"),
+        headers = location == "header"
+            ? new Dictionary<string, string> { ["X-Real"] = "${{ secrets.API_KEY }}", ["X-Data"] = text }
+            : new Dictionary<string, string> { ["X-Real"] = "${{ secrets.API_KEY }}" },
+        query = location == "query" ? new Dictionary<string, string> { ["data"] = text } : null,
+        body = location == "body" ? new { data = text } : null,
+    };
+
+    // Everything the server received apart from the one header that references the secret, decoded.
+    private static string ReceivedOutsideRealHeader(RecordedRequest received) => string.Join(
+        "\n",
+        received.Path,
+        Uri.UnescapeDataString(received.Query),
+        string.Join("\n", received.Headers.Where(h => h.Key != "x-real").Select(h => $"{h.Key}: {h.Value}")),
+        received.Body);
+
+    [Theory]
+    [MemberData(nameof(Forgeries))]
+    public async Task ExecuteAsync_InputSpellingASecretReference_IsSentAsWrittenNeverResolved(string location, string text, string input)
+    {
+        using var executor = CreateHttpExecutor(secrets: Provider());
+        server.Reset();
+
+        var outcome = await executor.ExecuteAsync(HttpWork(RequestWith(location, text), input: input), Ct);
+
+        Succeeded(outcome);
+        var received = server.Requests.Single();
+        Assert.Equal(Secret, received.Headers["x-real"]);
+        var rest = ReceivedOutsideRealHeader(received);
+        Assert.DoesNotContain("s3cr3t", rest, StringComparison.Ordinal);
+        Assert.Contains("{{ secrets.API_KEY }}", location == "body" ? JsonDocument.Parse(received.Body).RootElement.GetProperty("data").GetString() : rest, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExecuteAsync_RandomInput_NeverSendsASecretOutsideItsReference()
+    {
+        // Fragments that compose references in every way an attacker might try, joined at random into three strings.
+        var fragment = Gen.OneOf("$", "{", "}", "{{", "}}", "${{", "${", " ", "secrets", "secrets.", ".", "API_KEY", "api_key",
+            " }}", "${{ secrets.API_KEY }}", "{{ secrets.API_KEY }}", "${{secrets.API_KEY}}", "\\", "%24", "x");
+        var text = fragment.Array[0, 8].Select(parts => string.Concat(parts));
+        using var executor = CreateHttpExecutor(secrets: Provider());
+        var request = new
+        {
+            method = "POST",
+            url = server.Url("echo/") + "${{ input.a }}$${{ input.b }}",
+            headers = new Dictionary<string, string>
+            {
+                ["X-Real"] = "${{ secrets.API_KEY }}",
+                ["X-A"] = "${{ input.a }}${{ input.b }}${{ input.c }}",
+                ["X-B"] = "$${{ input.c }}",
+            },
+            query = new Dictionary<string, string> { ["q"] = "${{ input.c }}${{ input.a }}", ["r"] = "${{ input.b }}" },
+            body = new { whole = "${{ input }}", joined = "${{ input.a + input.b + input.c }}", mixed = "$${{ input.b }}${{ input.c }}" },
+        };
+
+        // One thread: each sample reads the one request the server received for it.
+        Gen.Select(text, text, text).Sample((a, b, c) =>
+        {
+            server.Reset();
+            var input = JsonSerializer.Serialize(new { a, b, c });
+
+            var outcome = executor.ExecuteAsync(HttpWork(request, input: input), Ct).GetAwaiter().GetResult();
+
+            Succeeded(outcome);
+            var received = server.Requests.Single();
+            Assert.Equal(Secret, received.Headers["x-real"]);
+            Assert.DoesNotContain("s3cr3t", ReceivedOutsideRealHeader(received), StringComparison.Ordinal);
+        }, iter: 200, threads: 1);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CommandWithoutSecretReferences_ForARequestUsingSecrets_FailsAndSendsNothing()
+    {
+        using var executor = CreateHttpExecutor(secrets: Provider());
+        server.Reset();
+        var work = HttpWork(RequestWith("body", "plain"));
+
+        // As an attempt scheduled before references existed arrives: the tokens are in the text, the references are not.
+        var outcome = await executor.ExecuteAsync(work with { Command = work.Command with { Secrets = null } }, Ct);
+
+        var failed = Failed(outcome, ErrorTypes.ValidationError);
+        Assert.Contains("no secret references", failed.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("/headers/X-Real", 3, "does not match the request")]
+    [InlineData("/headers/X-Real", 0, "does not match the request", "OTHER")]
+    [InlineData("/body/missing", 0, "is not a string of the request")]
+    public async Task ExecuteAsync_SecretReferenceNotMatchingTheRequest_FailsAndSendsNothing(string pointer, int offset, string message, string name = "API_KEY")
+    {
+        var provider = new ConfigurationSecretProvider(new ConfigurationBuilder().AddInMemoryCollection(
+            new Dictionary<string, string?> { ["Secrets:API_KEY"] = Secret, ["Secrets:OTHER"] = "other" }).Build());
+        using var executor = CreateHttpExecutor(secrets: provider);
+        server.Reset();
+        var work = HttpWork(RequestWith("body", "plain"));
+
+        var outcome = await executor.ExecuteAsync(work with { Command = work.Command with { Secrets = [new SecretReference(pointer, offset, name)] } }, Ct);
+
+        var failed = Failed(outcome, ErrorTypes.ValidationError);
+        Assert.Contains(message, failed.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(server.Requests);
     }
 
     [Fact]

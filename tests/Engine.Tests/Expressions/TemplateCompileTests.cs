@@ -202,6 +202,20 @@ public sealed class TemplateCompileTests
     }
 
     [Theory]
+    [InlineData("""{"headers": {"X-Key": "${{ secrets.A }}", "X-Key": "${{ input.k }}"}}""", "/nodes/0/request/headers/X-Key", "X-Key")]
+    [InlineData("""{"a": [{"b": 1, "b": 2}]}""", "/nodes/0/request/a/0/b", "b")]
+    public void Compile_DuplicateField_ReportsErrorWithPointer(string json, string pointer, string name)
+    {
+        // Strict JSON; and secret references are located by pointer, which must name one string.
+        var (template, errors) = Compile(json, s_secrets, pointer: "/nodes/0/request");
+
+        Assert.Null(template);
+        var error = Assert.Single(errors);
+        Assert.Equal(pointer, error.Path);
+        Assert.Contains($"duplicate field '{name}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("\"${{ secrets.TOKEN }}\"")]
     [InlineData("\"Bearer ${{ secrets.TOKEN }}\"")]
     public void Compile_SecretNotAllowed_ReportsError(string json)

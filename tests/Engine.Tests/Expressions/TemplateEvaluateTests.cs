@@ -336,20 +336,38 @@ public sealed class TemplateEvaluateTests
         Assert.True(template.UsesSecrets);
     }
 
+    [Fact]
+    public void Evaluate_SecretReferences_ReportedWithPointerAndOffset()
+    {
+        var template = Compile(
+            """{"headers": {"A/b": ["x", "Bearer ${{ secrets.T }}"]}, "y": "${{ input.count }}-${{ secrets.K }}${{ secrets.T }}", "z": "${{ input.count }}"}""",
+            new TemplateOptions { AllowSecrets = true });
+
+        var result = template.Evaluate(Rich(), out var secrets);
+
+        Assert.Equal(
+            [new SecretReference("/headers/A~1b/1", 7, "T"), new SecretReference("/y", 2, "K"), new SecretReference("/y", 18, "T")],
+            secrets);
+        Assert.Equal("3-${{ secrets.K }}${{ secrets.T }}", result.GetProperty("y").GetString());
+    }
+
     [Theory]
     [InlineData("\"Bearer ${{ input.token }}\"")]
     [InlineData("\"${{ input.token }}\"")]
     [InlineData("\"${{ input.token + '' }}\"")]
+    [InlineData("\"$${{ input.half }}\"")]
+    [InlineData("\"${{ input.dollar }}${{ input.half }}\"")]
     [InlineData("{\"h\": \"${{ input }}\"}")]
     [InlineData("{\"h\": \"${{ ({a: input.token}) }}\"}")]
-    public void Evaluate_ValueForgingSecretToken_InSecretTemplate_Throws(string json)
+    public void Evaluate_TokenTextFromData_IsDataWithoutReference(string json)
     {
         var template = Compile(json, new TemplateOptions { AllowSecrets = true });
-        var scope = Scopes.Minimal("""{"token": "${{ secrets.OTHER }}"}""");
+        var scope = Scopes.Minimal("""{"token": "${{ secrets.OTHER }}", "dollar": "$", "half": "{{ secrets.OTHER }}"}""");
 
-        var ex = Assert.Throws<ExpressionException>(() => template.Evaluate(scope));
+        var result = template.Evaluate(scope, out var secrets);
 
-        Assert.Contains("${{", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(secrets);
+        Assert.Contains("${{ secrets.OTHER }}", result.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

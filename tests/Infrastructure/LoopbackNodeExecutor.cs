@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.Engine.Execution;
+
+namespace Serverless.Testing;
+
+/// <summary>
+/// The real node executors (<c>AddWorkflowExecutors</c>: the http executor with its network guard, secrets and
+/// redaction) as a host builds them, with loopback opened and the given configuration (<c>Secrets:NAME</c> values).
+/// </summary>
+public sealed class LoopbackNodeExecutor : INodeExecutor, IDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly INodeExecutor _executor;
+
+    /// <summary>Builds the executors over <paramref name="configuration"/>.</summary>
+    public LoopbackNodeExecutor(IReadOnlyDictionary<string, string?> configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build());
+        services.AddLogging();
+        services.AddWorkflowExecutors(options => options.Http.Network.AllowLoopback = true);
+        _services = services.BuildServiceProvider();
+        _executor = _services.GetRequiredService<INodeExecutor>();
+    }
+
+    /// <inheritdoc/>
+    public Task<NodeOutcome> ExecuteAsync(NodeWork work, CancellationToken cancellationToken) => _executor.ExecuteAsync(work, cancellationToken);
+
+    /// <inheritdoc/>
+    public void Dispose() => _services.Dispose();
+}
