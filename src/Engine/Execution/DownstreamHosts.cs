@@ -64,6 +64,18 @@ internal sealed class DownstreamHost(string name, int slots, ResiliencePipeline<
     /// <summary>Free slots right now.</summary>
     public int FreeSlots => _slots.CurrentCount;
 
+    /// <summary>
+    /// True once the host answered HTTP/1.0 without <c>Connection: keep-alive</c>: it closes each connection after
+    /// its answer, so its requests go on new connections instead of pooled ones.
+    /// </summary>
+    public bool ClosesConnections
+    {
+        get => Volatile.Read(ref _closesConnections);
+        set => Volatile.Write(ref _closesConnections, value);
+    }
+
+    private bool _closesConnections;
+
     public async Task EnterAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _waiting);

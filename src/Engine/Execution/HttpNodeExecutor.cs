@@ -22,6 +22,7 @@ internal sealed class HttpNodeExecutor : IDisposable
     private readonly IAccessTokenProvider? _tokens;
     private readonly ILogger _logger;
     private readonly HttpClient _client;
+    private readonly HttpClient _freshClient;
 
     public HttpNodeExecutor(
         IOptions<WorkflowExecutorOptions> options,
@@ -40,20 +41,27 @@ internal sealed class HttpNodeExecutor : IDisposable
         Guard = new NetworkGuard(_options.Network, resolver);
         Hosts = new DownstreamHosts(_options, timeProvider, logger);
 
-        // One pooled client for this configuration. Redirects, proxies and cookies are off: redirects are followed
-        // here so each hop is checked, and a proxy would make the guard check the proxy instead of the target.
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.All,
-            PooledConnectionLifetime = _options.PooledConnectionLifetime,
-            ConnectTimeout = _options.ConnectTimeout,
-            ConnectCallback = Guard.ConnectAsync,
-        };
-        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        // One pooled client for this configuration, and one that never reuses a connection (for hosts that close
+        // theirs, and to send again a request whose pooled connection turned out closed). Redirects, proxies and
+        // cookies are off: redirects are followed here so each hop is checked, and a proxy would make the guard check
+        // the proxy instead of the target.
+        _client = CreateClient(_options.PooledConnectionLifetime);
+        _freshClient = CreateClient(TimeSpan.Zero);
     }
+
+    private HttpClient CreateClient(TimeSpan connectionLifetime) => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        UseCookies = false,
+        AutomaticDecompression = DecompressionMethods.All,
+        PooledConnectionLifetime = connectionLifetime,
+        ConnectTimeout = _options.ConnectTimeout,
+        ConnectCallback = Guard.ConnectAsync,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     internal NetworkGuard Guard { get; }
 
@@ -62,6 +70,7 @@ internal sealed class HttpNodeExecutor : IDisposable
     public void Dispose()
     {
         _client.Dispose();
+        _freshClient.Dispose();
         Hosts.Dispose();
     }
 
@@ -319,11 +328,38 @@ internal sealed class HttpNodeExecutor : IDisposable
     private async Task<HopResult> SendHopAsync(Hop hop, CancellationToken cancellationToken)
     {
         var attempt = hop.Attempt;
-        using var request = hop.Plan.CreateMessage(hop.Uri, hop.Method, hop.WithBody, hop.CrossOrigin);
+        var host = Hosts.Get(hop.Uri);
+        var request = hop.Plan.CreateMessage(hop.Uri, hop.Method, hop.WithBody, hop.CrossOrigin);
         try
         {
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
-                .ConfigureAwait(false);
+            HttpResponseMessage sent;
+            if (host.ClosesConnections)
+            {
+                sent = await _freshClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                try
+                {
+                    sent = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ResponseEnded)
+                {
+                    // The connection ended before any response: a pooled connection the server had closed meanwhile
+                    // (an HTTP/1.0 server closes after each answer without saying so). Once more on a new connection.
+                    request.Dispose();
+                    request = hop.Plan.CreateMessage(hop.Uri, hop.Method, hop.WithBody, hop.CrossOrigin);
+                    sent = await _freshClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            using var response = sent;
+            if (response.Version == HttpVersion.Version10
+                && !response.Headers.Connection.Contains("keep-alive", StringComparer.OrdinalIgnoreCase))
+            {
+                host.ClosesConnections = true;
+            }
+
             var status = (int)response.StatusCode;
             var success = attempt.Node.SuccessCodes.Any(r => r.Contains(status));
             if (!success && status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location && _options.MaxRedirects > 0)
@@ -376,6 +412,10 @@ internal sealed class HttpNodeExecutor : IDisposable
         catch (IOException ex)
         {
             return new HopResult(HopKind.NetworkFailure) { Exception = ex };
+        }
+        finally
+        {
+            request.Dispose();
         }
     }
 
