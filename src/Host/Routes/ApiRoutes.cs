@@ -49,13 +49,18 @@ internal static class ApiRoutes
 
     private static async Task<IResult> StatusAsync(string id, HttpContext context, InstanceClient client, IOptions<ServerlessHostOptions> options, TaskHubStorage storage, CancellationToken ct)
     {
+        if (StatusQuery.TryParse(context.Request, out var show) is { } queryError)
+        {
+            return ApiResults.Error(queryError);
+        }
+
         var record = await client.GetAsync(id, ct);
         if (record is null)
         {
             return ApiResults.Error(ApiError.NotFound($"Instance '{ApiValidation.Shorten(id)}' does not exist."));
         }
 
-        var status = StatusBuilder.Build(record.State, await client.PlanOfAsync(record.State, ct));
+        var status = show.Build(record.State, await client.PlanOfAsync(record.State, ct));
         if (StatusBuilder.IsFinal(record.State.Status))
         {
             return ApiResults.Json(200, status);
@@ -78,21 +83,21 @@ internal static class ApiRoutes
             return ApiResults.Error(error);
         }
 
-        var token = request.Headers["x-ms-continuation-token"].ToString();
-        (IReadOnlyList<InstanceRecord> Records, string? ContinuationToken) page;
-        try
+        if (StatusQuery.TryParse(request, out var show) is { } queryError)
         {
-            page = await store.QueryAsync(query, string.IsNullOrEmpty(token) ? null : token, ct);
+            return ApiResults.Error(queryError);
         }
-        catch (Azure.RequestFailedException ex) when (ex.Status == 400 && !string.IsNullOrEmpty(token))
+
+        var token = request.Headers["x-ms-continuation-token"].ToString();
+        if (await store.QueryAsync(query, string.IsNullOrEmpty(token) ? null : token, ct) is not { } page)
         {
-            return ApiResults.Error(ApiError.Invalid("x-ms-continuation-token", "The continuation token is not one this host issued."));
+            return ApiResults.Error(ApiError.Invalid("x-ms-continuation-token", "The continuation token is not one this host issued for this query."));
         }
 
         var items = new JsonArray();
         foreach (var record in page.Records)
         {
-            items.Add(StatusBuilder.Build(record.State, await client.PlanOfAsync(record.State, ct)));
+            items.Add(show.Build(record.State, await client.PlanOfAsync(record.State, ct)));
         }
 
         return ApiResults.Json(200, items, r =>

@@ -112,8 +112,13 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<ServerlessH
         }
     }
 
-    /// <summary>One page of the list query.</summary>
-    public async Task<(IReadOnlyList<InstanceRecord> Records, string? ContinuationToken)> QueryAsync(InstanceQuery query, string? continuationToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of the list query, from <paramref name="continuationToken"/> (one this method returned for the same
+    /// query); null when the token is not such a token. Tokens are URL-safe: base64url of the storage's position and
+    /// a hash of the query's filter.
+    /// </summary>
+    public async Task<(IReadOnlyList<InstanceRecord> Records, string? ContinuationToken)?> QueryAsync(
+        InstanceQuery query, string? continuationToken, CancellationToken cancellationToken)
     {
         var clauses = new List<string>();
         if (query.InstanceIdPrefix is { } prefix)
@@ -138,8 +143,14 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<ServerlessH
         }
 
         var filter = clauses.Count == 0 ? null : string.Join(" and ", clauses);
+        string? position = null;
+        if (!string.IsNullOrEmpty(continuationToken) && !ListToken.TryRead(continuationToken, filter, out position))
+        {
+            return null;
+        }
+
         await foreach (var page in storage.Instances.QueryAsync<TableEntity>(filter, maxPerPage: query.Top, cancellationToken: cancellationToken)
-            .AsPages(string.IsNullOrEmpty(continuationToken) ? null : continuationToken, query.Top))
+            .AsPages(position, query.Top))
         {
             var records = new List<InstanceRecord>(page.Values.Count);
             foreach (var entity in page.Values)
@@ -147,7 +158,7 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<ServerlessH
                 records.Add(await ToRecordAsync(entity, cancellationToken));
             }
 
-            return (records, page.ContinuationToken);
+            return (records, page.ContinuationToken is { } next ? ListToken.Write(next, filter) : null);
         }
 
         return ([], null);
@@ -291,4 +302,37 @@ internal sealed class IncompatibleStateException : InvalidOperationException
         : base(message, innerException)
     {
     }
+}
+
+/// <summary>
+/// The list query's continuation token: base64url of <c>["1", filter hash, storage position]</c>, so it is URL-safe,
+/// and a token that is garbage or belongs to another query is recognised as such.
+/// </summary>
+internal static class ListToken
+{
+    public static string Write(string position, string? filter) =>
+        System.Buffers.Text.Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new[] { "1", Hash(filter), position }));
+
+    public static bool TryRead(string token, string? filter, out string position)
+    {
+        position = "";
+        try
+        {
+            var parts = JsonSerializer.Deserialize<string[]>(System.Buffers.Text.Base64Url.DecodeFromChars(token));
+            if (parts is ["1", var hash, { Length: > 0 } stored] && hash == Hash(filter))
+            {
+                position = stored;
+                return true;
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            // Not a token this host wrote.
+        }
+
+        return false;
+    }
+
+    private static string Hash(string? filter) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(filter ?? "")), 0, 8);
 }
