@@ -24,6 +24,13 @@ internal sealed class SandboxEngine
     public const uint MaxArraySize = 100_000;
 
     /// <summary>
+    /// The managed memory one evaluation may allocate, in bytes (64 MiB), whether or not it is still in use: checked at
+    /// every statement and every 1,024 elements of a built-in's loop, and charged for a <c>+</c> concatenation when it is
+    /// made. <see cref="LengthLimitedBuiltins"/> covers the built-ins that could exceed it within one call.
+    /// </summary>
+    public const long MaxAllocatedBytes = 64L * 1024 * 1024;
+
+    /// <summary>
     /// A regular expression match longer than this fails. The only time-based guard: it exists because .NET's
     /// backtracking regex engine can otherwise run for hours, and a well-formed pattern never comes near it.
     /// </summary>
@@ -50,18 +57,6 @@ internal sealed class SandboxEngine
     private static readonly string s_setup = $$"""
         (function () {
             'use strict';
-            const limit = {{JsonValueConverter.MaxStringLength}};
-            const tooLong = (n) => new RangeError('a string of ' + n + ' characters is longer than the limit of ' + limit);
-            const wrap = (proto, name, check) => {
-                const original = proto[name];
-                Object.defineProperty(proto, name, {
-                    value: { [name](...args) { check(String(this), args); return original.apply(this, args); } }[name],
-                    writable: true, configurable: true, enumerable: false,
-                });
-            };
-            wrap(String.prototype, 'repeat', (s, a) => { const n = s.length * Math.trunc(a[0]); if (n > limit) throw tooLong(n); });
-            wrap(String.prototype, 'padStart', (s, a) => { if (a[0] > limit) throw tooLong(a[0]); });
-            wrap(String.prototype, 'padEnd', (s, a) => { if (a[0] > limit) throw tooLong(a[0]); });
             Object.defineProperty(Math, 'random', {
                 value: function random() { throw new Error('Math.random is not available: expressions must be deterministic'); },
                 writable: true, configurable: true, enumerable: false,
@@ -137,9 +132,14 @@ internal sealed class SandboxEngine
             options.LimitRecursion(MaxRecursionDepth);
             options.MaxArraySize(MaxArraySize);
             options.RegexTimeoutInterval(RegexTimeout);
+            options.LimitMemory(MaxAllocatedBytes);
+            // Recursion through built-ins (nested arrays joined, getters) is not counted as calls: fail it while there
+            // is stack left, rather than let a stack overflow end the process.
+            options.Constraints.StackOverflowGuard = true;
             options.DisableStringCompilation();
             options.Constraint(_budget);
         });
+        LengthLimitedBuiltins.Install(Engine);
         Engine.Execute(s_setup);
         _budget.Max = MaxStatements;
     }

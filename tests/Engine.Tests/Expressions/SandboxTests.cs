@@ -274,4 +274,119 @@ public sealed class SandboxTests
         Assert.Equal("undefined", Eval("typeof Symbol.keyFor").GetString());
         Fails("Symbol.for('shared')");
     }
+
+    // Every way an expression could try to leave state in the engine it shares with other instances, each attempted on
+    // its own (most are refused: the expression catches the refusal and carries on, so the engine is kept).
+    private const string Tamper = """
+        (() => {
+            const attempts = [
+                () => /(S3CR3T-[a-z]+)/.exec('S3CR3T-froma'),
+                () => 'S3CR3T-froma'.replace(/(S3CR3T)/, '$1'),
+                () => { const r = /S3CR3T/g; r.exec('S3CR3T S3CR3T'); },
+                () => { globalThis.leak = 'A'; },
+                () => { this.leak2 = 'A'; },
+                () => { globalThis['no' + 'des'] = 'A'; },
+                () => { globalThis['it' + 'em'] = 'A'; },
+                () => { globalThis['out' + 'put'] = 'A'; },
+                () => { globalThis['prev' + 'ious'] = 'A'; },
+                () => { globalThis['ind' + 'ex'] = 'A'; },
+                () => { globalThis['iter' + 'ation'] = 'A'; },
+                () => { instance.id = 'A'; },
+                () => { input.secret = 'A'; },
+                () => { Object.prototype.polluted = 'A'; },
+                () => { Object.defineProperty(Object.prototype, 'polluted', { get: () => 'A' }); },
+                () => { Array.prototype.polluted = 'A'; },
+                () => { String.prototype.polluted = 'A'; },
+                () => { Function.prototype.polluted = 'A'; },
+                () => { Object.setPrototypeOf(Array.prototype, { polluted: 'A' }); },
+                () => { Array.prototype[Symbol.iterator] = function* () { yield 'A'; }; },
+                () => { Array.prototype.join = () => 'A'; },
+                () => { JSON.parse = () => 'A'; },
+                () => { JSON.stringify = () => 'A'; },
+                () => { Math.max = () => 'A'; },
+                () => { Date.now = () => 0; },
+                () => { Date.prototype.toISOString = () => 'A'; },
+                () => { RegExp.prototype.exec = () => null; },
+                () => { Error.prepareStackTrace = () => 'A'; },
+                () => { Error.stackTraceLimit = 0; },
+                () => { Error.prototype.message = 'A'; },
+                () => { Symbol.prototype.description = 'A'; },
+                () => { Symbol.for('shared'); },
+                () => { Object.getPrototypeOf(function* () {}).prototype.polluted = 'A'; },
+                () => { Iterator.prototype.polluted = 'A'; },
+                () => { ((t) => { t.polluted = 'A'; })`tagged`; },
+                () => { Reflect.defineProperty(globalThis, 'leak3', { value: 'A' }); },
+            ];
+            return attempts.map((attempt) => { try { attempt(); return 'done'; } catch (e) { return e.name; } });
+        })()
+        """;
+
+    // What an evaluation can see of all that, and of the instance it runs for.
+    private const string Observe = """
+        [
+            RegExp.$1 ?? null, RegExp.lastMatch ?? null, RegExp['$_'] ?? null, RegExp.leftContext ?? null,
+            (() => { const r = /S3CR3T/g; return r.lastIndex; })(),
+            Object.getOwnPropertyNames(globalThis).sort().join(),
+            [typeof globalThis['no' + 'des'], typeof globalThis['it' + 'em'], typeof globalThis['out' + 'put'],
+                typeof globalThis['prev' + 'ious'], typeof globalThis['ind' + 'ex'], typeof globalThis['iter' + 'ation']],
+            instance.id, JSON.stringify(input),
+            ({}).polluted, [].polluted, ''.polluted, (() => 1).polluted, [...[1, 2]].join(), [1, 2].join(),
+            JSON.parse('1'), JSON.stringify([1]), Math.max(1, 2), Date.now(), new Date(0).toISOString(), /a/.exec('a')[0],
+            typeof Error.prepareStackTrace, Error.stackTraceLimit, new Error('m').message, Symbol('d').description,
+            typeof Symbol.for, Object.getPrototypeOf(function* () {}).prototype.polluted, Iterator.prototype.polluted,
+            ((t) => t.polluted)`tagged`, typeof leak3,
+        ]
+        """;
+
+    [Fact]
+    public void TwoInstancesInterleavedOnOneThread_NeitherSeesAnythingOfTheOther()
+    {
+        var a = new ExpressionScope { Input = Scopes.Json("""{"who": "a"}"""), Instance = new InstanceInfo("inst-a", "orders", 3, Scopes.Now), Now = Scopes.Now };
+        var b = new ExpressionScope { Input = Scopes.Json("""{"who": "b"}"""), Instance = new InstanceInfo("inst-b", "orders", 3, Scopes.Now), Now = Scopes.Now.AddHours(1) };
+        var tamper = TemplateEvaluateTests.Compile(JsonSerializer.Serialize("${{ " + Tamper + " }}"));
+        var observe = TemplateEvaluateTests.Compile(JsonSerializer.Serialize("${{ " + Observe + " }}"));
+
+        // What each instance sees on an engine nobody else has used.
+        string Pristine(ExpressionScope scope) => OnNewThread(() => observe.Evaluate(scope).GetRawText());
+        var (pristineA, pristineB) = (Pristine(a), Pristine(b));
+
+        var (attempts, afterA, afterB, againA) = OnNewThread(() =>
+        {
+            var attempts = tamper.Evaluate(a).GetRawText();
+            var seenByB = observe.Evaluate(b).GetRawText();
+            tamper.Evaluate(b);
+            var seenByA = observe.Evaluate(a).GetRawText();
+            return (attempts, seenByB, observe.Evaluate(b).GetRawText(), seenByA);
+        });
+
+        // Most attempts are refused; the rest (the matches, a regex's own lastIndex, changes to A's own copies of its
+        // scope values) touch only what the evaluation itself made.
+        Assert.Contains("TypeError", attempts, StringComparison.Ordinal);
+        Assert.Contains("inst-a", pristineA, StringComparison.Ordinal);
+        Assert.Contains("inst-b", pristineB, StringComparison.Ordinal);
+        Assert.Equal(pristineB, afterA);
+        Assert.Equal(pristineB, afterB);
+        Assert.Equal(pristineA, againA);
+    }
+
+    private static T OnNewThread<T>(Func<T> work)
+    {
+        // A thread of its own gets an engine of its own: nothing else in the test run can have used it.
+        T result = default!;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = work();
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        });
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "the evaluation did not finish in 30 s");
+        return failure is null ? result : throw new InvalidOperationException("evaluation failed", failure);
+    }
 }

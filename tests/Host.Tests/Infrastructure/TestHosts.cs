@@ -126,6 +126,13 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
+    /// <summary>The process' working set now and its peak so far (the kernel's high-water mark), in bytes.</summary>
+    public (long Current, long Peak) WorkingSet()
+    {
+        _process.Refresh();
+        return (_process.WorkingSet64, _process.PeakWorkingSet64);
+    }
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {
