@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +21,9 @@ internal static class ApiRoutes
 {
     private const string Durable = "/runtime/webhooks/durabletask";
 
+    /// <summary>Marks the list route's continuation tokens (<c>x-ms-continuation-token</c>) as this host's.</summary>
+    private const string TokenPrefix = "swf1.";
+
     public static void MapWorkflowApi(this IEndpointRouteBuilder app)
     {
         // Definitions, start, per-node detail and rerun: the handlers both hosts share (src/HttpApi).
@@ -36,19 +41,52 @@ internal static class ApiRoutes
             => SendAsync(id, new ResumeRequested("resume:" + Guid.NewGuid().ToString("N"), reason), client, ct));
         app.MapDelete(Durable + "/instances/{id}", PurgeAsync);
 
-        // Durable routes this host does not implement.
-        app.MapPost(Durable + "/instances/{id}/rewind", () => NotImplemented("rewind"));
-        app.MapPost(Durable + "/instances/{id}/restart", () => NotImplemented("restart"));
-        app.MapDelete(Durable + "/instances", () => NotImplemented("bulk purge"));
-        app.Map(Durable + "/entities/{**rest}", () => NotImplemented("entities"));
-        app.Map(Durable + "/{**rest}", () => NotImplemented("this Durable route"));
+        // Durable routes this host does not implement; any other path under the Durable prefix answers 501 too, from
+        // ErrorForBodilessAnswer, so that a route's other methods answer 405.
+        app.MapPost(Durable + "/instances/{id}/rewind", () => ApiResults.Error(NotImplemented("rewind")));
+        app.MapPost(Durable + "/instances/{id}/restart", () => ApiResults.Error(NotImplemented("restart")));
+        app.MapDelete(Durable + "/instances", () => ApiResults.Error(NotImplemented("bulk purge")));
+        app.Map(Durable + "/entities/{**rest}", () => ApiResults.Error(NotImplemented("entities")));
     }
 
-    private static IResult NotImplemented(string what)
-        => ApiResults.Error(ApiError.NotImplemented($"The standalone host does not implement {what}; see docs/http-api.md."));
+    /// <summary>
+    /// The error body for an answer the pipeline left without one: a request no route took (ASP.NET Core's routing
+    /// answers it bodiless) is 405 with the route's methods when its path has a route (routing set <c>Allow</c>), 501
+    /// under the Durable prefix, otherwise 404; any other bodiless error keeps its status.
+    /// </summary>
+    public static ApiError ErrorForBodilessAnswer(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        switch (context.Response.StatusCode)
+        {
+            case StatusCodes.Status405MethodNotAllowed:
+                var allowed = context.Response.Headers.Allow.ToString()
+                    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Order(StringComparer.Ordinal);
+                return ApiError.MethodNotAllowed(request.Method, request.Path, allowed);
+            case StatusCodes.Status404NotFound:
+                return request.Path.StartsWithSegments(Durable, StringComparison.OrdinalIgnoreCase)
+                    ? NotImplemented("this Durable route")
+                    : ApiError.NotFound($"No route {request.Method} {request.Path}.");
+            case var status:
+                return new ApiError(
+                    status,
+                    status >= 500 ? ApiErrorTypes.InternalError : ApiErrorTypes.BadRequest,
+                    $"The host answered {request.Method} {request.Path} with status {status}.");
+        }
+    }
+
+    private static ApiError NotImplemented(string what)
+        => ApiError.NotImplemented($"The standalone host does not implement {what}; see docs/http-api.md.");
 
     private static async Task<IResult> StatusAsync(string id, HttpContext context, InstanceClient client, IOptions<ServerlessHostOptions> options, TaskHubStorage storage, CancellationToken ct)
     {
+        if (ApiValidation.CheckRouteValue(id, "id") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
         var record = await client.GetAsync(id, ct);
         if (record is null)
         {
@@ -79,14 +117,20 @@ internal static class ApiRoutes
         }
 
         var token = request.Headers["x-ms-continuation-token"].ToString();
+        string? storageToken = null;
+        if (!string.IsNullOrEmpty(token) && !TryReadContinuationToken(token, out storageToken))
+        {
+            return ApiResults.Error(NotIssued());
+        }
+
         (IReadOnlyList<InstanceRecord> Records, string? ContinuationToken) page;
         try
         {
-            page = await store.QueryAsync(query, string.IsNullOrEmpty(token) ? null : token, ct);
+            page = await store.QueryAsync(query, storageToken, ct);
         }
-        catch (Azure.RequestFailedException ex) when (ex.Status == 400 && !string.IsNullOrEmpty(token))
+        catch (Azure.RequestFailedException ex) when (ex.Status == 400 && storageToken is not null)
         {
-            return ApiResults.Error(ApiError.Invalid("x-ms-continuation-token", "The continuation token is not one this host issued."));
+            return ApiResults.Error(NotIssued());
         }
 
         var items = new JsonArray();
@@ -99,35 +143,67 @@ internal static class ApiRoutes
         {
             if (page.ContinuationToken is { } next)
             {
-                r.Headers["x-ms-continuation-token"] = next;
+                r.Headers["x-ms-continuation-token"] = TokenPrefix + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(next));
             }
         });
     }
 
+    // The storage query's token, wrapped so that a token this host did not issue is told apart before storage sees it
+    // (storage takes most strings as a position and answers a page).
+    private static bool TryReadContinuationToken(string token, out string? storageToken)
+    {
+        storageToken = null;
+        if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            storageToken = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.AsSpan(TokenPrefix.Length)));
+            return storageToken.Length > 0;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static ApiError NotIssued() => ApiError.Invalid("x-ms-continuation-token", "The continuation token is not one this host issued.");
+
     private static async Task<IResult> RaiseEventAsync(string id, string eventName, HttpRequest request, InstanceClient client, IOptions<ServerlessHostOptions> options, CancellationToken ct)
     {
-        if (ApiValidation.CheckEventName(eventName) is { } nameError)
+        if ((ApiValidation.CheckRouteValue(id, "id") ?? ApiValidation.CheckEventName(eventName)) is { } routeError)
         {
-            return ApiResults.Error(nameError);
+            return ApiResults.Error(routeError);
         }
 
-        var body = await RequestBodies.ReadAsync(request, options.Value.MaxPayloadBytes, ct);
-        if (body is null)
+        var body = await RequestBodies.ReadJsonAsync(request, options.Value.MaxPayloadBytes, ct);
+        if (body.Error is { } bodyError)
         {
-            return ApiResults.Error(ApiError.TooLarge(options.Value.MaxPayloadBytes));
+            return ApiResults.Error(bodyError);
         }
 
-        if (ApiValidation.TryParseJsonBody(body, out var payload) is { } jsonError)
-        {
-            return ApiResults.Error(jsonError);
-        }
-
-        return await SendAsync(id, new EventRaised("event:" + Guid.NewGuid().ToString("N"), eventName, payload), client, ct);
+        return await SendAsync(id, new EventRaised("event:" + Guid.NewGuid().ToString("N"), eventName, body.Value), client, ct);
     }
 
     private static async Task<IResult> SendAsync(string id, WorkflowEvent @event, InstanceClient client, CancellationToken ct)
-        => await client.SendAsync(id, @event, ct) is { } error ? ApiResults.Error(error) : ApiResults.Accepted();
+    {
+        if (ApiValidation.CheckRouteValue(id, "id") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
+        return await client.SendAsync(id, @event, ct) is { } error ? ApiResults.Error(error) : ApiResults.Accepted();
+    }
 
     private static async Task<IResult> PurgeAsync(string id, InstanceClient client, CancellationToken ct)
-        => await client.PurgeAsync(id, ct) is { } error ? ApiResults.Error(error) : ApiResults.Json(200, new JsonObject { ["instancesDeleted"] = 1 });
+    {
+        if (ApiValidation.CheckRouteValue(id, "id") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
+        return await client.PurgeAsync(id, ct) is { } error ? ApiResults.Error(error) : ApiResults.Json(200, new JsonObject { ["instancesDeleted"] = 1 });
+    }
 }
