@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -17,12 +18,16 @@ using Serverless.Host.Runtime;
 using Serverless.Host.Storage;
 using Serverless.Host.Telemetry;
 using Serverless.HttpApi;
+using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
 
 namespace Serverless.Host;
 
 /// <summary>Builds the standalone host: <c>CreateBuilder</c>, register activities, <c>Build</c>, <c>RunAsync</c>.</summary>
 public static class ServerlessHost
 {
+    /// <summary>Largest body Kestrel reads for any route; each route's own limit is lower.</summary>
+    private const int MaxRequestBodyBytes = 4 * 1024 * 1024;
+
     /// <summary>
     /// A web application builder with the host's services, reading options from the <c>Host</c> section. Kestrel binds
     /// <c>http://127.0.0.1:7071</c> unless <c>--urls</c>, <c>ASPNETCORE_URLS</c> or <c>Urls</c> say otherwise.
@@ -76,7 +81,11 @@ public static class ServerlessHost
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(HostMetrics.MeterName)
             .AddPrometheusExporter());
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerlessHostOptions>>((kestrel, options) =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            RequestLimits.ConfigureKestrel(kestrel, options.Value.MaxRequestTargetBytes, options.Value.MaxRequestHeadersBytes);
+        });
         return services;
     }
 
@@ -96,7 +105,8 @@ public static class ServerlessHost
 
             var error = exception switch
             {
-                BadHttpRequestException { StatusCode: 413 } => ApiError.TooLarge(4 * 1024 * 1024),
+                BadHttpRequestException { StatusCode: 413 } => ApiError.TooLarge(MaxRequestBodyBytes),
+                BadHttpRequestException bad => new ApiError(bad.StatusCode, ApiErrorTypes.BadRequest, $"The request cannot be read: {bad.Message}"),
 
                 // A state a newer engine wrote: refused, not replayed, and the client is told why.
                 IncompatibleStateException incompatible => ApiError.Conflict(incompatible.Message),
@@ -104,11 +114,14 @@ public static class ServerlessHost
             };
             await ApiResults.Error(error).ExecuteAsync(context);
         }));
+
+        // Every answer routing leaves without a body (no route: 404 or 501; a route without this method: 405) gets one.
+        app.UseStatusCodePages(context => ApiResults.Error(ApiRoutes.ErrorForBodilessAnswer(context.HttpContext)).ExecuteAsync(context.HttpContext));
+        app.Use(RejectOversizedRequestAsync);
         app.Use(RequireApiKeyAsync);
         app.MapGet("/healthz", Health);
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         app.MapWorkflowApi();
-        app.MapFallback((HttpContext context) => ApiResults.Error(ApiError.NotFound($"No route {context.Request.Method} {context.Request.Path}.")));
         return app;
     }
 
@@ -134,6 +147,18 @@ public static class ServerlessHost
                 ["blobRequests"] = requests.Blobs,
             },
         });
+    }
+
+    private static async Task RejectOversizedRequestAsync(HttpContext context, RequestDelegate next)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptions<ServerlessHostOptions>>().Value;
+        if (RequestLimits.Check(context, options.MaxRequestTargetBytes, options.MaxRequestHeadersBytes) is { } error)
+        {
+            await ApiResults.Error(error).ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
     }
 
     private static async Task RequireApiKeyAsync(HttpContext context, RequestDelegate next)

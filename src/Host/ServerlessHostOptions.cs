@@ -50,6 +50,19 @@ public sealed partial class ServerlessHostOptions
     /// <summary>Largest instance input, event payload and node output, in bytes; a larger request is answered 413, a larger output fails its node with OutputTooLarge. <value>Default 256 KiB.</value></summary>
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// Largest request target (path and query, as sent) in bytes; a longer one is answered 414 with an error body. Kestrel
+    /// itself refuses request lines over twice this, with an empty 414. <value>Default 8 KiB.</value>
+    /// </summary>
+    public int MaxRequestTargetBytes { get; set; } = 8 * 1024;
+
+    /// <summary>
+    /// Largest total size of a request's headers in bytes (each counted as <c>name: value</c> and a line break); larger
+    /// headers, or more than 100 of them, are answered 431 with an error body. Kestrel itself refuses headers over twice
+    /// this (or over 200 of them), with an empty 431. <value>Default 32 KiB.</value>
+    /// </summary>
+    public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
+
     /// <summary>Messages and event payloads larger than this go to blob storage with a reference. <value>Default 48 KiB.</value></summary>
     public int LargeMessageThreshold { get; set; } = 48 * 1024;
 
@@ -130,6 +143,16 @@ public sealed partial class ServerlessHostOptions
         if (MaxPayloadBytes < 1024)
         {
             problems.Add("Host:MaxPayloadBytes must be at least 1024.");
+        }
+
+        if (MaxRequestTargetBytes is < 1024 or > 64 * 1024)
+        {
+            problems.Add("Host:MaxRequestTargetBytes must be from 1 KiB to 64 KiB.");
+        }
+
+        if (MaxRequestHeadersBytes is < 1024 or > 256 * 1024)
+        {
+            problems.Add("Host:MaxRequestHeadersBytes must be from 1 KiB to 256 KiB.");
         }
 
         if (LargeMessageThreshold is < 1024 or > 48 * 1024)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Serverless.Engine.Api;
@@ -7,7 +6,8 @@ namespace Serverless.HttpApi;
 
 /// <summary>
 /// The definition routes of <c>http-api.md</c> over <see cref="DefinitionRegistry"/>. Checks run in one order on every
-/// route: route name, then route version, then body size, then JSON, then the registry.
+/// route: route values (a control character is 400 everywhere), route name, then route version, then the body's
+/// charset, size and JSON, then the registry.
 /// </summary>
 internal static class DefinitionHandlers
 {
@@ -15,23 +15,18 @@ internal static class DefinitionHandlers
     public static async Task<IResult> PutAsync(string name, HttpRequest request, DefinitionRegistry registry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        if (ApiValidation.CheckWorkflowName(name) is { } nameError)
+        if ((ApiValidation.CheckRouteValue(name, "name") ?? ApiValidation.CheckWorkflowName(name)) is { } nameError)
         {
             return ApiResults.Error(nameError);
         }
 
-        var body = await RequestBodies.ReadAsync(request, registry.Limits.MaxDocumentBytes, cancellationToken);
-        if (body is null)
+        var body = await RequestBodies.ReadJsonAsync(request, registry.Limits.MaxDocumentBytes, cancellationToken);
+        if (body.Error is { } bodyError)
         {
-            return ApiResults.Error(ApiError.TooLarge(registry.Limits.MaxDocumentBytes));
+            return ApiResults.Error(bodyError);
         }
 
-        if (ApiValidation.TryParseJsonBody(body, out _) is { } jsonError)
-        {
-            return ApiResults.Error(jsonError);
-        }
-
-        var result = await registry.RegisterAsync(name, Encoding.UTF8.GetString(body), cancellationToken);
+        var result = await registry.RegisterAsync(name, body.Value.GetRawText(), cancellationToken);
         return result.Error is { } error
             ? ApiResults.Error(error)
             : ApiResults.Json(
@@ -43,18 +38,10 @@ internal static class DefinitionHandlers
     public static async Task<IResult> ValidateAsync(HttpRequest request, DefinitionRegistry registry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        var body = await RequestBodies.ReadAsync(request, registry.Limits.MaxDocumentBytes, cancellationToken);
-        if (body is null)
-        {
-            return ApiResults.Error(ApiError.TooLarge(registry.Limits.MaxDocumentBytes));
-        }
-
-        if (ApiValidation.TryParseJsonBody(body, out _) is { } jsonError)
-        {
-            return ApiResults.Error(jsonError);
-        }
-
-        return ApiResults.Json(StatusCodes.Status200OK, DefinitionRegistry.Validate(Encoding.UTF8.GetString(body), registry.Limits));
+        var body = await RequestBodies.ReadJsonAsync(request, registry.Limits.MaxDocumentBytes, cancellationToken);
+        return body.Error is { } bodyError
+            ? ApiResults.Error(bodyError)
+            : ApiResults.Json(StatusCodes.Status200OK, DefinitionRegistry.Validate(body.Value.GetRawText(), registry.Limits));
     }
 
     /// <summary><c>GET /api/workflows</c>: <c>[{name, latestVersion, updatedAt}]</c>.</summary>
@@ -74,6 +61,11 @@ internal static class DefinitionHandlers
     public static async Task<IResult> GetLatestAsync(string name, DefinitionRegistry registry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        if (ApiValidation.CheckRouteValue(name, "name") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
         var latest = ApiValidation.CheckWorkflowName(name) is null ? await registry.Store.GetLatestAsync(name, cancellationToken) : null;
         return latest is null
             ? ApiResults.Error(NotRegistered(name))
@@ -84,6 +76,11 @@ internal static class DefinitionHandlers
     public static async Task<IResult> ListVersionsAsync(string name, DefinitionRegistry registry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        if (ApiValidation.CheckRouteValue(name, "name") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
         var versions = ApiValidation.CheckWorkflowName(name) is null ? await registry.Store.ListVersionsAsync(name, cancellationToken) : [];
         return versions.Count == 0
             ? ApiResults.Error(NotRegistered(name))
@@ -98,6 +95,11 @@ internal static class DefinitionHandlers
     public static async Task<IResult> GetVersionAsync(string name, string version, DefinitionRegistry registry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        if ((ApiValidation.CheckRouteValue(name, "name") ?? ApiValidation.CheckRouteValue(version, "version")) is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
         if (ApiValidation.CheckWorkflowName(name) is not null)
         {
             return ApiResults.Error(NotRegistered(name));

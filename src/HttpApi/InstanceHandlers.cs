@@ -13,9 +13,10 @@ internal static class InstanceHandlers
 {
     /// <summary>
     /// <c>POST /api/workflows/{name}/instances[?instanceId=&amp;version=]</c>: 202 with the check-status payload and
-    /// <c>Location</c>. Checked in this order, and nothing is started unless every check passes: workflow name (404),
-    /// version (400), instance id (400), body size (413), JSON (400), workflow resolution (404), then the instance id's
-    /// existing start (202 when the same, 409 when different).
+    /// <c>Location</c>. Checked in this order, and nothing is started unless every check passes: a control character in
+    /// the workflow name (400), workflow name (404), version (400), instance id (400), body charset (415), body size
+    /// (413), JSON (400), workflow resolution (404), then the instance id's existing start (202 when the same, 409 when
+    /// different).
     /// </summary>
     public static async Task<IResult> StartAsync(
         string name, HttpRequest request, DefinitionRegistry registry, IInstanceBackend backend, WorkflowApiOptions options, CancellationToken cancellationToken)
@@ -24,6 +25,11 @@ internal static class InstanceHandlers
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(options);
+        if (ApiValidation.CheckRouteValue(name, "name") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
         if (ApiValidation.CheckWorkflowName(name) is not null)
         {
             return ApiResults.Error(DefinitionHandlers.NotRegistered(name));
@@ -40,16 +46,13 @@ internal static class InstanceHandlers
             return ApiResults.Error(idError);
         }
 
-        var body = await RequestBodies.ReadAsync(request, options.MaxPayloadBytes, cancellationToken);
-        if (body is null)
+        var body = await RequestBodies.ReadJsonAsync(request, options.MaxPayloadBytes, cancellationToken);
+        if (body.Error is { } bodyError)
         {
-            return ApiResults.Error(ApiError.TooLarge(options.MaxPayloadBytes));
+            return ApiResults.Error(bodyError);
         }
 
-        if (ApiValidation.TryParseJsonBody(body, out var input) is { } jsonError)
-        {
-            return ApiResults.Error(jsonError);
-        }
+        var input = body.Value;
 
         var workflow = await registry.ResolveAsync(name, pinned, cancellationToken);
         if (workflow is null)
@@ -81,6 +84,11 @@ internal static class InstanceHandlers
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(backend);
+        if (ApiValidation.CheckRouteValue(id, "id") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
         if (NodeDetails.TryParsePaging(RequestBodies.Query(request, "top"), RequestBodies.Query(request, "continuationToken"), out var size, out var after) is { } error)
         {
             return ApiResults.Error(error);
@@ -100,6 +108,11 @@ internal static class InstanceHandlers
     public static async Task<IResult> RerunAsync(string id, IInstanceBackend backend, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(backend);
+        if (ApiValidation.CheckRouteValue(id, "id") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
         var result = ApiValidation.IsPossibleInstanceId(id) ? await backend.RerunAsync(id, cancellationToken) : RerunResult.NotFound;
         return result.Outcome switch
         {

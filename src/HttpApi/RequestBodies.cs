@@ -1,11 +1,55 @@
 using System.Buffers;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using Serverless.Engine.Api;
 
 namespace Serverless.HttpApi;
+
+/// <summary>A JSON body as <see cref="RequestBodies.ReadJsonAsync"/> read it: its value, or the error to answer.</summary>
+/// <param name="Value">The body's JSON value (<c>null</c> for an empty body); default when <paramref name="Error"/> is set.</param>
+/// <param name="Error">Why the body is refused: 415, 413 or 400.</param>
+internal readonly record struct JsonBody(JsonElement Value, ApiError? Error);
 
 /// <summary>Reading what a request carries: a bounded body and single query values.</summary>
 internal static class RequestBodies
 {
+    /// <summary>
+    /// Reads a JSON body, every route the same way: a <c>Content-Type</c> declaring a charset other than UTF-8 answers
+    /// 415 (the media type itself is not checked: curl and Durable clients send JSON under other types), a body the
+    /// server cannot decode 400, a body over <paramref name="limit"/> 413 unread, and a body that is not UTF-8 JSON 400
+    /// (<see cref="ApiValidation.TryParseJsonBody"/>).
+    /// </summary>
+    public static async Task<JsonBody> ReadJsonAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            && HeaderUtilities.RemoveQuotes(mediaType.Charset).ToString() is { Length: > 0 } charset
+            && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            return new JsonBody(default, ApiError.UnsupportedCharset(charset));
+        }
+
+        byte[]? body;
+        try
+        {
+            body = await ReadAsync(request, limit, cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode != StatusCodes.Status413PayloadTooLarge)
+        {
+            // A body the server cannot decode (a broken chunk, a body cut short): the client's fault, said as the server says it.
+            return new JsonBody(default, new ApiError(ex.StatusCode, ApiErrorTypes.BadRequest, $"The request body cannot be read: {ex.Message}"));
+        }
+
+        if (body is null)
+        {
+            return new JsonBody(default, ApiError.TooLarge(limit));
+        }
+
+        return ApiValidation.TryParseJsonBody(body, out var value) is { } error ? new JsonBody(default, error) : new JsonBody(value, null);
+    }
+
     /// <summary>
     /// Reads the whole body if it is at most <paramref name="limit"/> bytes; null means it is larger (answer 413). A
     /// declared <c>Content-Length</c> over the limit is refused before reading, and an undeclared body is refused as

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Serverless.HttpApi.Tests.Infrastructure;
 
@@ -5,6 +6,8 @@ namespace Serverless.HttpApi.Tests;
 
 public sealed class DefinitionHandlersTests : IAsyncLifetime
 {
+    private const string Get = "GET";
+    private const string Put = "PUT";
     private readonly CancellationToken _ct = new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
     private ApiServer _server = null!;
 
@@ -101,6 +104,70 @@ public sealed class DefinitionHandlersTests : IAsyncLifetime
 
         Assert.Equal((400, """{"error":{"type":"InvalidJson","message":"The request body is not valid JSON at line 1, position 3."}}"""), (broken.Status, broken.Body));
         Assert.Equal((413, """{"error":{"type":"PayloadTooLarge","message":"The request body is larger than the limit of 4096 bytes."}}"""), (huge.Status, huge.Body));
+    }
+
+    [Fact]
+    public async Task Put_ByteOrderMark_IsSkippedAndTheDocumentRegistered()
+    {
+        var withBom = await _server.SendBytesAsync(HttpMethod.Put, "/api/workflows/seq", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Workflows.Seq)], "application/json", _ct);
+        var withoutBom = await _server.PutWorkflowAsync("seq", Workflows.Seq, _ct);
+
+        Assert.Equal((201, """{"name":"seq","version":1}"""), (withBom.Status, withBom.Body));
+        Assert.Equal((200, """{"name":"seq","version":1}"""), (withoutBom.Status, withoutBom.Body));
+    }
+
+    [Fact]
+    public async Task Put_InvalidUtf8InAString_Returns400WithPointerAndOffsetAndRegistersNothing()
+    {
+        // "café" as Latin-1: the byte 0xE9 alone is not UTF-8; System.Text.Json parses it and fails only when reading.
+        byte[] body = [.. """{"name":"seq","nodes":{"a":{"type":"set","value":"caf"""u8, 0xE9, .. "\"}}}"u8];
+
+        var answer = await _server.SendBytesAsync(HttpMethod.Put, "/api/workflows/seq", body, "application/json", _ct);
+        var after = await _server.SendAsync(HttpMethod.Get, "/api/workflows/seq", null, _ct);
+
+        const string Message = "The text at '/nodes/a/value' is not valid UTF-8: the byte at offset 53 of the body (0xE9) does not begin or continue a character; JSON text must be UTF-8.";
+        Assert.Equal(
+            (400, $$$"""{"error":{"type":"ValidationError","message":"{{{Message}}}","details":[{"path":"/nodes/a/value","message":"{{{Message}}}"}]}}"""),
+            (answer.Status, answer.Body));
+        Assert.Equal(404, after.Status);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-16", "utf-16")]
+    [InlineData("text/plain; charset=\"ISO-8859-1\"", "ISO-8859-1")]
+    public async Task Put_CharsetOtherThanUtf8_Returns415(string contentType, string charset)
+    {
+        var answer = await _server.SendBytesAsync(HttpMethod.Put, "/api/workflows/seq", Encoding.UTF8.GetBytes(Workflows.Seq), contentType, _ct);
+
+        Assert.Equal(
+            (415, $$$"""{"error":{"type":"UnsupportedMediaType","message":"The request body must be UTF-8 JSON; its Content-Type declares charset '{{{charset}}}'."}}"""),
+            (answer.Status, answer.Body));
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=UTF-8")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("text/plain")]
+    public async Task Put_Utf8OrNoCharset_IsReadAsJsonWhateverTheMediaType(string contentType)
+    {
+        var answer = await _server.SendBytesAsync(HttpMethod.Put, "/api/workflows/seq", Encoding.UTF8.GetBytes(Workflows.Seq), contentType, _ct);
+
+        Assert.Equal(201, answer.Status);
+    }
+
+    [Theory]
+    [InlineData(Put, "/api/workflows/a%01b", "name", "U+0001 at character 2")]
+    [InlineData(Get, "/api/workflows/a%01b", "name", "U+0001 at character 2")]
+    [InlineData(Get, "/api/workflows/%7F/versions", "name", "U+007F at character 1")]
+    [InlineData(Get, "/api/workflows/seq/versions/1%0A", "version", "U+000A at character 2")]
+    public async Task Routes_ControlCharacterInRouteValue_Return400NamingTheParameter(string method, string uri, string parameter, string where)
+    {
+        var answer = await _server.SendAsync(new HttpMethod(method), uri, method == Put ? "{}" : null, _ct);
+
+        var message = $"The route value '{parameter}' has a control character ({where}); no name, id or version has one.";
+        Assert.Equal(
+            (400, $$$"""{"error":{"type":"ValidationError","message":"{{{message}}}","details":[{"path":"{{{parameter}}}","message":"{{{message}}}"}]}}"""),
+            (answer.Status, answer.Body));
     }
 
     [Fact]

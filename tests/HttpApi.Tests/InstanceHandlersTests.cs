@@ -235,4 +235,40 @@ public sealed class InstanceHandlersTests : IAsyncLifetime
         Assert.Equal((404, error), (answer.Status, answer.Body));
         Assert.Equal(backendCalls, _server.Backend.Calls);
     }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'"', 0xC3, (byte)'"' }, "", 1)]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'a', 0xFF, (byte)'"', (byte)':', (byte)'1', (byte)'}' }, "", 3)]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'[', (byte)'"', 0xED, 0xA0, 0x80, (byte)'"', (byte)']' }, "/0", 5)]
+    public async Task Start_InputNotUtf8_Returns400WithPointerAndOffsetAndStartsNothing(byte[] input, string pointer, int offset)
+    {
+        var answer = await _server.SendBytesAsync(HttpMethod.Post, "/api/workflows/seq/instances?instanceId=i-1", input, "application/json", _ct);
+
+        var error = JsonNode.Parse(answer.Body)!["error"]!;
+        Assert.Equal((400, "ValidationError", pointer), (answer.Status, error["type"]!.GetValue<string>(), error["details"]![0]!["path"]!.GetValue<string>()));
+        Assert.Contains($"the byte at offset {offset} of the body", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, _server.Backend.Calls);
+    }
+
+    [Fact]
+    public async Task Start_InputWithByteOrderMark_StartsWithTheInput()
+    {
+        var answer = await _server.SendBytesAsync(HttpMethod.Post, "/api/workflows/seq/instances?instanceId=i-1", [0xEF, 0xBB, 0xBF, .. "{\"x\":1}"u8], "application/json", _ct);
+
+        Assert.Equal(202, answer.Status);
+        Assert.Equal(1, _server.Backend.State("i-1").Input.GetProperty("x").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/workflows/seq%0D/instances", "name")]
+    [InlineData("GET", "/api/instances/i%1B1/nodes", "id")]
+    [InlineData("POST", "/api/instances/i-1%C2%85/rerun", "id")]
+    public async Task Routes_ControlCharacterInRouteValue_Return400WithoutAskingTheBackend(string method, string uri, string parameter)
+    {
+        var answer = await _server.SendAsync(new HttpMethod(method), uri, method == "POST" ? "{}" : null, _ct);
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal(parameter, JsonNode.Parse(answer.Body)!["error"]!["details"]![0]!["path"]!.GetValue<string>());
+        Assert.Equal(0, _server.Backend.Calls);
+    }
 }

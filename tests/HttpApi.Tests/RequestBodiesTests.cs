@@ -54,4 +54,14 @@ public sealed class RequestBodiesTests : IAsyncLifetime
         Assert.Equal(202, (int)response.StatusCode);
         Assert.Equal(ApiServer.MaxPayloadBytes - 2, _server.Backend.State("at-limit").Input.GetString()!.Length);
     }
+
+    [Fact]
+    public async Task ReadJsonAsync_ChunkedBodyThatDoesNotDecode_Answers400WithAnErrorBody()
+    {
+        var status = await _server.SendUnfinishedAsync(
+            "POST /api/workflows/seq/instances HTTP/1.1\nHost: 127.0.0.1\nTransfer-Encoding: chunked\n", "zz\r\n{}\r\n"u8.ToArray(), _ct);
+
+        Assert.StartsWith("HTTP/1.1 400 ", status, StringComparison.Ordinal);
+        Assert.Equal(0, _server.Backend.Calls);
+    }
 }

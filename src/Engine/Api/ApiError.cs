@@ -13,16 +13,26 @@ public static class ApiErrorTypes
     public const string InvalidJson = "InvalidJson";
     /// <summary>401: the API key is missing or wrong.</summary>
     public const string Unauthorized = "Unauthorized";
+    /// <summary>400: the request is broken below JSON: a chunked body that does not decode, a body cut short.</summary>
+    public const string BadRequest = "BadRequest";
     /// <summary>404: the workflow, version, instance or route does not exist.</summary>
     public const string NotFound = "NotFound";
+    /// <summary>405: the route exists, but not for this method (the <c>Allow</c> header lists those it has).</summary>
+    public const string MethodNotAllowed = "MethodNotAllowed";
     /// <summary>409: the request conflicts with the instance's state.</summary>
     public const string Conflict = "Conflict";
     /// <summary>410: the instance is final.</summary>
     public const string Gone = "Gone";
     /// <summary>413: the body is over the size limit.</summary>
     public const string PayloadTooLarge = "PayloadTooLarge";
+    /// <summary>414: the request target (path and query) is over the size limit.</summary>
+    public const string UriTooLong = "UriTooLong";
+    /// <summary>415: the body declares a character set other than UTF-8.</summary>
+    public const string UnsupportedMediaType = "UnsupportedMediaType";
     /// <summary>429: the instance already holds as many queued events as it keeps.</summary>
     public const string EventQueueFull = "EventQueueFull";
+    /// <summary>431: the request's headers are over the size or count limit.</summary>
+    public const string RequestHeadersTooLarge = "RequestHeadersTooLarge";
     /// <summary>501: a Durable route this host does not implement.</summary>
     public const string NotImplemented = "NotImplemented";
     /// <summary>500: the host failed; the message says what it could.</summary>
@@ -77,6 +87,14 @@ public sealed record ApiError(int StatusCode, string Type, string Message, IRead
 
     /// <summary>413.</summary>
     public static ApiError TooLarge(long limitBytes) => new(413, ApiErrorTypes.PayloadTooLarge, $"The request body is larger than the limit of {limitBytes} bytes.");
+
+    /// <summary>405 for a route that has only <paramref name="allowed"/> methods.</summary>
+    public static ApiError MethodNotAllowed(string method, string path, IEnumerable<string> allowed)
+        => new(405, ApiErrorTypes.MethodNotAllowed, $"{method} is not a method of {path}; it has {string.Join(", ", allowed)}.");
+
+    /// <summary>415 for a body declared in another character set than UTF-8.</summary>
+    public static ApiError UnsupportedCharset(string charset)
+        => new(415, ApiErrorTypes.UnsupportedMediaType, $"The request body must be UTF-8 JSON; its Content-Type declares charset '{charset}'.");
 
     /// <summary>429.</summary>
     public static ApiError QueueFull(string message) => new(429, ApiErrorTypes.EventQueueFull, message);

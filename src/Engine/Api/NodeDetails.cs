@@ -138,6 +138,11 @@ public sealed record InstanceQuery(
             errors.Add(new ValidationError("top", $"top must be an integer from 1 to {MaxTop}."));
         }
 
+        if (instanceIdPrefix is not null && instanceIdPrefix.Any(char.IsControl))
+        {
+            errors.Add(new ValidationError("instanceIdPrefix", $"'{ApiValidation.Shorten(instanceIdPrefix)}' has a control character; no instance id has one."));
+        }
+
         if (errors.Count > 0)
         {
             return ApiError.Validation("The instance query is invalid.", errors);

@@ -36,19 +36,52 @@ internal static class ApiRoutes
             => SendAsync(id, new ResumeRequested("resume:" + Guid.NewGuid().ToString("N"), reason), client, ct));
         app.MapDelete(Durable + "/instances/{id}", PurgeAsync);
 
-        // Durable routes this host does not implement.
-        app.MapPost(Durable + "/instances/{id}/rewind", () => NotImplemented("rewind"));
-        app.MapPost(Durable + "/instances/{id}/restart", () => NotImplemented("restart"));
-        app.MapDelete(Durable + "/instances", () => NotImplemented("bulk purge"));
-        app.Map(Durable + "/entities/{**rest}", () => NotImplemented("entities"));
-        app.Map(Durable + "/{**rest}", () => NotImplemented("this Durable route"));
+        // Durable routes this host does not implement; any other path under the Durable prefix answers 501 too, from
+        // ErrorForBodilessAnswer, so that a route's other methods answer 405.
+        app.MapPost(Durable + "/instances/{id}/rewind", () => ApiResults.Error(NotImplemented("rewind")));
+        app.MapPost(Durable + "/instances/{id}/restart", () => ApiResults.Error(NotImplemented("restart")));
+        app.MapDelete(Durable + "/instances", () => ApiResults.Error(NotImplemented("bulk purge")));
+        app.Map(Durable + "/entities/{**rest}", () => ApiResults.Error(NotImplemented("entities")));
     }
 
-    private static IResult NotImplemented(string what)
-        => ApiResults.Error(ApiError.NotImplemented($"The standalone host does not implement {what}; see docs/http-api.md."));
+    /// <summary>
+    /// The error body for an answer the pipeline left without one: a request no route took (ASP.NET Core's routing
+    /// answers it bodiless) is 405 with the route's methods when its path has a route (routing set <c>Allow</c>), 501
+    /// under the Durable prefix, otherwise 404; any other bodiless error keeps its status.
+    /// </summary>
+    public static ApiError ErrorForBodilessAnswer(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        switch (context.Response.StatusCode)
+        {
+            case StatusCodes.Status405MethodNotAllowed:
+                var allowed = context.Response.Headers.Allow.ToString()
+                    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Order(StringComparer.Ordinal);
+                return ApiError.MethodNotAllowed(request.Method, request.Path, allowed);
+            case StatusCodes.Status404NotFound:
+                return request.Path.StartsWithSegments(Durable, StringComparison.OrdinalIgnoreCase)
+                    ? NotImplemented("this Durable route")
+                    : ApiError.NotFound($"No route {request.Method} {request.Path}.");
+            case var status:
+                return new ApiError(
+                    status,
+                    status >= 500 ? ApiErrorTypes.InternalError : ApiErrorTypes.BadRequest,
+                    $"The host answered {request.Method} {request.Path} with status {status}.");
+        }
+    }
+
+    private static ApiError NotImplemented(string what)
+        => ApiError.NotImplemented($"The standalone host does not implement {what}; see docs/http-api.md.");
 
     private static async Task<IResult> StatusAsync(string id, HttpContext context, InstanceClient client, IOptions<ServerlessHostOptions> options, TaskHubStorage storage, CancellationToken ct)
     {
+        if (ApiValidation.CheckRouteValue(id, "id") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
         if (StatusQuery.TryParse(context.Request, out var show) is { } queryError)
         {
             return ApiResults.Error(queryError);
@@ -111,28 +144,37 @@ internal static class ApiRoutes
 
     private static async Task<IResult> RaiseEventAsync(string id, string eventName, HttpRequest request, InstanceClient client, IOptions<ServerlessHostOptions> options, CancellationToken ct)
     {
-        if (ApiValidation.CheckEventName(eventName) is { } nameError)
+        if ((ApiValidation.CheckRouteValue(id, "id") ?? ApiValidation.CheckEventName(eventName)) is { } routeError)
         {
-            return ApiResults.Error(nameError);
+            return ApiResults.Error(routeError);
         }
 
-        var body = await RequestBodies.ReadAsync(request, options.Value.MaxPayloadBytes, ct);
-        if (body is null)
+        var body = await RequestBodies.ReadJsonAsync(request, options.Value.MaxPayloadBytes, ct);
+        if (body.Error is { } bodyError)
         {
-            return ApiResults.Error(ApiError.TooLarge(options.Value.MaxPayloadBytes));
+            return ApiResults.Error(bodyError);
         }
 
-        if (ApiValidation.TryParseJsonBody(body, out var payload) is { } jsonError)
-        {
-            return ApiResults.Error(jsonError);
-        }
-
-        return await SendAsync(id, new EventRaised("event:" + Guid.NewGuid().ToString("N"), eventName, payload), client, ct);
+        return await SendAsync(id, new EventRaised("event:" + Guid.NewGuid().ToString("N"), eventName, body.Value), client, ct);
     }
 
     private static async Task<IResult> SendAsync(string id, WorkflowEvent @event, InstanceClient client, CancellationToken ct)
-        => await client.SendAsync(id, @event, ct) is { } error ? ApiResults.Error(error) : ApiResults.Accepted();
+    {
+        if (ApiValidation.CheckRouteValue(id, "id") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
+        return await client.SendAsync(id, @event, ct) is { } error ? ApiResults.Error(error) : ApiResults.Accepted();
+    }
 
     private static async Task<IResult> PurgeAsync(string id, InstanceClient client, CancellationToken ct)
-        => await client.PurgeAsync(id, ct) is { } error ? ApiResults.Error(error) : ApiResults.Json(200, new JsonObject { ["instancesDeleted"] = 1 });
+    {
+        if (ApiValidation.CheckRouteValue(id, "id") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
+        return await client.PurgeAsync(id, ct) is { } error ? ApiResults.Error(error) : ApiResults.Json(200, new JsonObject { ["instancesDeleted"] = 1 });
+    }
 }

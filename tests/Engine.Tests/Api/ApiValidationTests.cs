@@ -98,4 +98,71 @@ public sealed class ApiValidationTests
     [InlineData("{\"big\":1.7976931348623157e308,\"small\":5e-324,\"int\":12345678901234567890}")]
     public void TryParseJsonBody_SurrogatePairsAndFiniteNumbers_AreAccepted(string json)
         => Assert.Null(ApiValidation.TryParseJsonBody(Encoding.UTF8.GetBytes(json), out _));
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'"', 0xFF, (byte)'"' }, "", 1)]
+    [InlineData(new byte[] { (byte)'[', (byte)'1', (byte)',', (byte)'"', (byte)'x', 0xC3, (byte)'"', (byte)']' }, "/1", 5)]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'a', (byte)'"', (byte)':', (byte)'"', 0xC0, 0xAF, (byte)'"', (byte)'}' }, "/a", 6)]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', 0xED, 0xA0, 0x80, (byte)'"', (byte)':', (byte)'1', (byte)'}' }, "", 2)]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'"', 0xF8, (byte)'"' }, "", 4)]
+    public void TryParseJsonBody_TextNotUtf8_Is400WithThePointerAndTheByteOffset(byte[] body, string pointer, int offset)
+    {
+        var error = ApiValidation.TryParseJsonBody(body, out _);
+
+        Assert.NotNull(error);
+        Assert.Equal((400, ApiErrorTypes.ValidationError), (error.StatusCode, error.Type));
+        Assert.Equal(pointer, Assert.Single(error.Details!).Path);
+        Assert.Contains($"not valid UTF-8: the byte at offset {offset} of the body", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParseJsonBody_LoneSurrogateBeforeBadUtf8_ReportsTheFirstInDocumentOrder()
+    {
+        byte[] body = [.. "[\"\\ud800\",\""u8, 0xFF, .. "\"]"u8];
+
+        var error = ApiValidation.TryParseJsonBody(body, out _);
+
+        Assert.Equal("/0", Assert.Single(error!.Details!).Path);
+        Assert.Contains("lone UTF-16 surrogate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParseJsonBody_ByteNotUtf8OutsideAString_IsInvalidJson()
+        => Assert.Equal(ApiErrorTypes.InvalidJson, ApiValidation.TryParseJsonBody((byte[])[(byte)'[', (byte)'1', (byte)',', 0xFF, (byte)']'], out _)!.Type);
+
+    [Fact]
+    public void TryParseJsonBody_ByteOrderMark_IsSkipped()
+    {
+        Assert.Null(ApiValidation.TryParseJsonBody((byte[])[0xEF, 0xBB, 0xBF, .. "{\"a\":\"\u00e9\"}"u8], out var value));
+        Assert.Equal("\u00e9", value.GetProperty("a").GetString());
+        Assert.Null(ApiValidation.TryParseJsonBody((byte[])[0xEF, 0xBB, 0xBF], out var empty));
+        Assert.Equal(JsonValueKind.Null, empty.ValueKind);
+    }
+
+    [Theory]
+    [InlineData("a\u0000b", "U+0000 at character 2")]
+    [InlineData("\u001f", "U+001F at character 1")]
+    [InlineData("abc\u007f", "U+007F at character 4")]
+    [InlineData("x\u0085", "U+0085 at character 2")]
+    public void CheckRouteValue_ControlCharacter_Is400NamingTheParameter(string value, string where)
+    {
+        var error = ApiValidation.CheckRouteValue(value, "id");
+
+        Assert.Equal((400, "id"), (error!.StatusCode, Assert.Single(error.Details!).Path));
+        Assert.Contains(where, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("order-42")]
+    [InlineData("Upper Case \u00e9 \u00a0 #?/")]
+    [InlineData("")]
+    public void CheckRouteValue_NoControlCharacter_IsNull(string value) => Assert.Null(ApiValidation.CheckRouteValue(value, "id"));
+
+    [Fact]
+    public void InstanceQuery_PrefixWithControlCharacter_Is400AtInstanceIdPrefix()
+    {
+        var error = InstanceQuery.TryParse(null, null, null, "order-\u0001", null, out _);
+
+        Assert.Equal("instanceIdPrefix", Assert.Single(error!.Details!).Path);
+    }
 }

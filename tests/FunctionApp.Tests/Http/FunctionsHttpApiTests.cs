@@ -130,7 +130,48 @@ public sealed class FunctionsHttpApiTests(HttpFixture fixture) : IClassFixture<H
         { "GET", "/api/instances/fn-nobody/nodes?top=0", null },
         { "GET", "/api/instances/fn-nobody/nodes?continuationToken=%%%", null },
         { "POST", "/api/instances/fn-nobody/rerun", null },
+        { "POST", "/api/workflows/fn-unknown/instances", "{\"a\":\"\\ud800\"}" },
+        { "POST", "/api/workflows/fn-unknown/instances", "{\"a\":[1e400]}" },
+        { "GET", "/api/workflows/fn%01bad", null },
+        { "PUT", "/api/workflows/fn%01bad", "{}" },
+        { "GET", "/api/workflows/fn-unknown/versions/1%0A", null },
+        { "POST", "/api/workflows/fn%1B/instances", "{}" },
+        { "GET", "/api/instances/fn%1Fnobody/nodes", null },
+        { "POST", "/api/instances/fn-nobody%7F/rerun", null },
     };
+
+    /// <summary>Bodies only bytes can say (not UTF-8, a byte order mark) and declared charsets.</summary>
+    public static TheoryData<string, string, byte[], string> BadBodies() => new()
+    {
+        { "PUT", "/api/workflows/fn-bad", [.. "{\"name\":\"fn-bad\",\"nodes\":{\"a\":{\"type\":\"set\",\"value\":\"caf"u8, 0xE9, .. "\"}}}"u8], "application/json" },
+        { "POST", "/api/workflows/validate", [0xEF, 0xBB, 0xBF, .. "{\"name\":\""u8, 0xFF, .. "\"}"u8], "application/json" },
+        { "POST", "/api/workflows/fn-unknown/instances", [(byte)'[', 0xC3, (byte)']'], "application/json" },
+        { "POST", "/api/workflows/fn-unknown/instances", [(byte)'"', 0xED, 0xA0, 0x80, (byte)'"'], "application/json" },
+        { "POST", "/api/workflows/fn-unknown/instances", "{}"u8.ToArray(), "application/json; charset=utf-16" },
+        { "PUT", "/api/workflows/fn-bad", "{}"u8.ToArray(), "text/plain; charset=iso-8859-1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task BadBody_AnswersExactlyAsTheStandaloneHost(string method, string path, byte[] body, string contentType)
+    {
+        var ct = Timeout();
+
+        using var functions = await SendBytesAsync(Functions, new HttpMethod(method), path, body, contentType, ct);
+        using var standalone = await SendBytesAsync(fixture.Standalone, new HttpMethod(method), path, body, contentType, ct);
+        var functionsBody = await functions.Content.ReadAsStringAsync(ct);
+
+        Assert.True((int)functions.StatusCode is >= 400 and < 500, $"{method} {path}: {(int)functions.StatusCode} {functionsBody}");
+        Assert.Equal((standalone.StatusCode, await standalone.Content.ReadAsStringAsync(ct)), (functions.StatusCode, functionsBody));
+        Assert.Equal("error", Assert.Single(JsonNode.Parse(functionsBody)!.AsObject()).Key);
+    }
+
+    private static async Task<HttpResponseMessage> SendBytesAsync(HttpClient client, HttpMethod method, string path, byte[] body, string contentType, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return await client.SendAsync(request, ct);
+    }
 
     [Theory]
     [MemberData(nameof(BadRequests))]

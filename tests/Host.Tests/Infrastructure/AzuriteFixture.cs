@@ -8,18 +8,27 @@ namespace Serverless.Host.Tests.Infrastructure;
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
+    private readonly Dictionary<string, Task<InProcessHost>> _shared = new(StringComparer.Ordinal);
     private Azurite? _azurite;
-    private Task<InProcessHost>? _shared;
 
-    /// <summary>One in-process host (task hub <c>shared</c>) for the tests that need no host of their own.</summary>
-    public Task<InProcessHost> SharedHostAsync()
+    /// <summary>
+    /// One in-process host per task hub (<c>shared</c> unless named), started on first use and kept for the tests that
+    /// need no host of their own.
+    /// </summary>
+    public Task<InProcessHost> SharedHostAsync(string taskHub = "shared")
     {
-        lock (this)
+        lock (_shared)
         {
-            return _shared ??= InProcessHost.StartAsync(ConnectionString, "shared", new Dictionary<string, string?>
+            if (!_shared.TryGetValue(taskHub, out var host))
             {
-                ["Host:InlineStateLimit"] = "100000",
-            });
+                host = InProcessHost.StartAsync(ConnectionString, taskHub, new Dictionary<string, string?>
+                {
+                    ["Host:InlineStateLimit"] = "100000",
+                });
+                _shared[taskHub] = host;
+            }
+
+            return host;
         }
     }
 
@@ -33,9 +42,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_shared is { IsCompletedSuccessfully: true })
+        foreach (var host in _shared.Values.Where(h => h.IsCompletedSuccessfully))
         {
-            await (await _shared).DisposeAsync();
+            await (await host).DisposeAsync();
         }
 
         if (_azurite is not null)

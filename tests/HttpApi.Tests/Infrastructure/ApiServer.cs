@@ -71,6 +71,20 @@ internal sealed class ApiServer : IAsyncDisposable
             response.Headers.Location?.OriginalString);
     }
 
+    /// <summary>Sends <paramref name="body"/> byte for byte, with <paramref name="contentType"/>, and reads the answer.</summary>
+    public async Task<Answer> SendBytesAsync(HttpMethod method, string uri, byte[] body, string contentType, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        using var request = new HttpRequestMessage(method, uri) { Content = content };
+        using var response = await Client.SendAsync(request, cancellationToken);
+        return new Answer(
+            (int)response.StatusCode,
+            await response.Content.ReadAsStringAsync(cancellationToken),
+            response.Content.Headers.ContentType?.ToString(),
+            response.Headers.Location?.OriginalString);
+    }
+
     public Task<Answer> PutWorkflowAsync(string name, string json, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Put, $"/api/workflows/{name}", json, cancellationToken);
 
