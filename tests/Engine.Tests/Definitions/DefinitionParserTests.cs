@@ -47,11 +47,7 @@ public sealed class DefinitionParserTests
     public void Parse_Sample_IsValid(string file)
     {
         var definition = Valid(File.ReadAllText(Path.Combine(RepoRoot(), "samples", file)));
-        Assert.Equal(Path.GetFileNameWithoutExtension(file) switch
-        {
-            "approval" => "expense-approval",
-            var other => other,
-        }, definition.Name);
+        Assert.Equal(Path.GetFileNameWithoutExtension(file), definition.Name);
     }
 
     [Fact]

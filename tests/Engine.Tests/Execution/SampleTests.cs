@@ -118,6 +118,29 @@ public sealed class SampleTests(FaultServer server) : IClassFixture<FaultServer>
     }
 
     [Fact]
+    public async Task SendApprovalMail_ThroughTheExecutor_ReturnsTheSameMessageIdOnEveryAttempt()
+    {
+        await using var services = Services();
+        var executor = services.GetRequiredService<INodeExecutor>();
+        var input = new { to = "bob@example.com", employee = "ann", amount = 120 };
+
+        var first = Succeeded(await executor.ExecuteAsync(ActivityWork(SendApprovalMail.Name, input, attempt: 1), Ct)).Output;
+        var retry = Succeeded(await executor.ExecuteAsync(ActivityWork(SendApprovalMail.Name, input, attempt: 2), Ct)).Output;
+
+        Assert.Equal("bob@example.com", first.GetProperty("to").GetString());
+        Assert.StartsWith("MAIL-", first.GetProperty("messageId").GetString(), StringComparison.Ordinal);
+        Assert.Equal(first.GetProperty("messageId").GetString(), retry.GetProperty("messageId").GetString());
+    }
+
+    [Fact]
+    public void ExpenseApprovalSample_CallsTheRegisteredActivity()
+    {
+        var notify = Assert.IsType<ActivityNode>(Parse("expense-approval.json").Nodes.Single(n => n.Id == "notify"));
+
+        Assert.Equal(SendApprovalMail.Name, notify.Activity);
+    }
+
+    [Fact]
     public void InvoiceSample_CallsTheRegisteredActivity()
     {
         var compute = Assert.IsType<ActivityNode>(Parse("invoice.json").Nodes.Single(n => n.Id == "compute"));
