@@ -127,7 +127,7 @@ internal sealed partial class InstanceRuntime
     {
         try
         {
-            await Task.Delay(delay, _time, _stopping.Token);
+            await Task.Delay(delay, _time, _stoppingToken);
         }
         catch (OperationCanceledException)
         {

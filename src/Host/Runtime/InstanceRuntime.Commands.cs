@@ -160,15 +160,15 @@ internal sealed partial class InstanceRuntime
                         await work();
                         return;
                     }
-                    catch (Exception ex) when (IsRetryable(ex) && !_stopping.IsCancellationRequested && (!onlyWhileOwned || _partitions.MayApply(partition)))
+                    catch (Exception ex) when (IsRetryable(ex) && !_stoppingToken.IsCancellationRequested && (!onlyWhileOwned || _partitions.MayApply(partition)))
                     {
                         Log.WaitingForStorage(_logger, what, instanceId, waits);
                     }
 
-                    await Task.Delay(Backoff(waits), _time, _stopping.Token);
+                    await Task.Delay(Backoff(waits), _time, _stoppingToken);
                 }
             }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (_stoppingToken.IsCancellationRequested)
             {
                 // Shutting down: the saved state still owes it, and the next owner re-issues it.
             }

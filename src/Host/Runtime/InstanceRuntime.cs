@@ -21,6 +21,7 @@ namespace Serverless.Host.Runtime;
 internal sealed partial class InstanceRuntime : IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationToken _stoppingToken;
     private readonly ConcurrentDictionary<string, InstanceActor> _actors = new(StringComparer.Ordinal);
     private readonly InstanceStore _store;
     private readonly DefinitionRegistry _registry;
@@ -54,6 +55,7 @@ internal sealed partial class InstanceRuntime : IDisposable
         _options = options.Value;
         _logger = logger;
         _inflight = new long[_options.Partitions];
+        _stoppingToken = _stopping.Token;
         runner.Completed = (instanceId, @event) => PostLocal(instanceId, @event);
     }
 
@@ -272,7 +274,12 @@ internal sealed partial class InstanceRuntime : IDisposable
     /// <summary>Ends the waits for storage (on shutdown, once the partitions were released or their time ran out).</summary>
     public void Stop() => _stopping.Cancel();
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        // Waits still under way end (their tasks hold the token, never the disposed source).
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
 
     /// <summary>
     /// Failures that are waited out instead of counted: storage unreachable (it will answer again), or the instance's

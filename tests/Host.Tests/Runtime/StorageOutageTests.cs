@@ -126,8 +126,10 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
                 await leases.GetBlobClient($"partition-{p:D2}").GetBlobLeaseClient().BreakAsync(TimeSpan.Zero, cancellationToken: ct);
             }
 
-            await Poll.UntilAsync(() => GetAsync(client, "/healthz", ct), r => r.Status == 200, ct, "/healthz to turn healthy again");
+            var healthy = await Poll.UntilAsync(() => GetAsync(client, "/healthz", ct), r => r.Status == 200, ct, "/healthz to turn healthy again");
             output.WriteLine($"healthy again after {outage.Elapsed.TotalSeconds:F1} s");
+            Assert.Equal("healthy", healthy.Body!["status"]!.GetValue<string>());
+            Assert.Equal("reachable", healthy.Body["storage"]!["status"]!.GetValue<string>());
 
             // What was refused is raised again, and the last third for the first time.
             await Task.WhenAll(during.Concat(after).Select(id => RaiseAsync(client, id, ct)));
