@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +13,7 @@ using OpenTelemetry.Metrics;
 using Serverless.Engine.Api;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Storage;
+using Serverless.Host.Health;
 using Serverless.Host.Routes;
 using Serverless.Host.Runtime;
 using Serverless.Host.Storage;
@@ -26,7 +27,7 @@ namespace Serverless.Host;
 public static class ServerlessHost
 {
     /// <summary>Largest body Kestrel reads for any route; each route's own limit is lower.</summary>
-    private const int MaxRequestBodyBytes = 4 * 1024 * 1024;
+    internal const int MaxRequestBodyBytes = 4 * 1024 * 1024;
 
     /// <summary>
     /// A web application builder with the host's services, reading options from the <c>Host</c> section. Kestrel binds
@@ -54,6 +55,7 @@ public static class ServerlessHost
         services.AddSingleton<IValidateOptions<ServerlessHostOptions>, OptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StorageRequestCounter>();
+        services.AddSingleton<StorageAvailability>();
         services.AddSingleton<TaskHubStorage>();
         services.AddSingleton<InstanceStore>();
         services.AddSingleton<MessageSender>();
@@ -78,6 +80,9 @@ public static class ServerlessHost
         services.AddSingleton(sp => new WorkflowApiOptions { MaxPayloadBytes = sp.GetRequiredService<IOptions<ServerlessHostOptions>>().Value.MaxPayloadBytes });
         services.AddSingleton<PartitionManager>();
         services.AddHostedService(sp => sp.GetRequiredService<PartitionManager>());
+        services.AddHealthChecks()
+            .AddCheck<RuntimeHealthCheck>(HealthResponse.Runtime)
+            .AddCheck<StorageHealthCheck>(HealthResponse.Storage);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(HostMetrics.MeterName)
             .AddPrometheusExporter());
@@ -94,59 +99,22 @@ public static class ServerlessHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
-        app.UseExceptionHandler(errors => errors.Run(async context =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.Host.Requests");
-            if (exception is not null)
-            {
-                Log.RequestFailed(logger, context.Request.Method, context.Request.Path, exception);
-            }
+            ExceptionHandler = RequestErrors.WriteAsync,
 
-            var error = exception switch
-            {
-                BadHttpRequestException { StatusCode: 413 } => ApiError.TooLarge(MaxRequestBodyBytes),
-                BadHttpRequestException bad => new ApiError(bad.StatusCode, ApiErrorTypes.BadRequest, $"The request cannot be read: {bad.Message}"),
-
-                // A state a newer engine wrote: refused, not replayed, and the client is told why.
-                IncompatibleStateException incompatible => ApiError.Conflict(incompatible.Message),
-                _ => new ApiError(500, ApiErrorTypes.InternalError, $"The host failed to serve this request ({exception?.GetType().Name}); see its log."),
-            };
-            await ApiResults.Error(error).ExecuteAsync(context);
-        }));
+            // A storage outage is not a bug: RequestErrors logs one line for it instead of the middleware's stack trace.
+            SuppressDiagnosticsCallback = context => StorageErrors.IsUnavailable(context.Exception),
+        });
 
         // Every answer routing leaves without a body (no route: 404 or 501; a route without this method: 405) gets one.
         app.UseStatusCodePages(context => ApiResults.Error(ApiRoutes.ErrorForBodilessAnswer(context.HttpContext)).ExecuteAsync(context.HttpContext));
         app.Use(RejectOversizedRequestAsync);
         app.Use(RequireApiKeyAsync);
-        app.MapGet("/healthz", Health);
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         app.MapWorkflowApi();
         return app;
-    }
-
-    private static IResult Health(PartitionManager manager, PartitionTable partitions, HostMetrics metrics, StorageRequestCounter requests, InstanceRuntime runtime, NodeWorkRunner runner)
-    {
-        var ready = manager.Ready.Task.IsCompletedSuccessfully;
-        return ApiResults.Json(ready ? 200 : 503, new JsonObject
-        {
-            ["status"] = ready ? "healthy" : "starting",
-            ["hostId"] = manager.HostId,
-            ["partitions"] = new JsonArray([.. partitions.Owned().Select(p => (JsonNode)p)]),
-            ["cachedInstances"] = runtime.CachedInstances,
-            ["nodeWorkInFlight"] = runner.TotalInFlight,
-            ["counters"] = new JsonObject
-            {
-                ["eventsApplied"] = metrics.EventsApplied,
-                ["nodesExecuted"] = metrics.NodesExecuted,
-                ["saves"] = metrics.Saves,
-                ["poisonMessages"] = metrics.PoisonMessages,
-                ["storageRequests"] = requests.Total,
-                ["tableRequests"] = requests.Tables,
-                ["queueRequests"] = requests.Queues,
-                ["blobRequests"] = requests.Blobs,
-            },
-        });
     }
 
     private static async Task RejectOversizedRequestAsync(HttpContext context, RequestDelegate next)

@@ -7,16 +7,26 @@ namespace Serverless.Testing;
 
 /// <summary>
 /// An Azurite process of its own (from the repository's .tools folder, installed by scripts/install-tools.sh when
-/// missing) on free loopback ports, in-memory unless a data folder is given; killed on dispose.
+/// missing) on free loopback ports, in-memory unless a data folder is given; killed on dispose. With a data folder it
+/// can be stopped cleanly and started again on the same ports and data (a storage outage).
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly string _executable;
+    private readonly string? _dataFolder;
+    private readonly int[] _ports;
+    private Process _process;
+    private int _closed;
 
-    private Azurite(Process process, string connectionString)
+    private Azurite(string executable, string? dataFolder, int[] ports)
     {
-        _process = process;
-        ConnectionString = connectionString;
+        _process = null!;
+        _executable = executable;
+        _dataFolder = dataFolder;
+        _ports = ports;
+        ConnectionString =
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + $"BlobEndpoint=http://127.0.0.1:{ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{ports[1]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{ports[2]}/devstoreaccount1;";
     }
 
     /// <summary>The connection string of the emulator's account.</summary>
@@ -40,7 +50,76 @@ public sealed class Azurite : IAsyncDisposable
         }
 
         var ports = FreePorts(3);
-        var start = new ProcessStartInfo(azurite)
+        var owner = new Azurite(azurite, dataFolder, ports);
+        await owner.LaunchAsync(cancellationToken);
+        return owner;
+    }
+
+    /// <summary>
+    /// Stops the emulator cleanly and waits until it is gone: SIGTERM makes it stop taking requests and close (save) its
+    /// stores; once all three services say they closed, the process is killed, because requests that arrived on open
+    /// keep-alive connections after the signal are never answered and would keep it alive. Restart it with
+    /// <see cref="RestartAsync"/> (needs a data folder).
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+        {
+            await signal.WaitForExitAsync(cancellationToken);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        try
+        {
+            while (!_process.HasExited && Volatile.Read(ref _closed) < 3)
+            {
+                // A bounded poll (the token carries the deadline) for the services' "successfully closed" lines.
+                await Task.Delay(20, timeout.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException("Azurite did not close its services within 20 s of SIGTERM.");
+        }
+        finally
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        await _process.WaitForExitAsync(cancellationToken);
+    }
+
+    /// <summary>Starts the emulator again on the same ports and data folder (after <see cref="StopAsync"/>).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_dataFolder is null)
+        {
+            throw new InvalidOperationException("An in-memory Azurite has nothing to restart on; give it a data folder.");
+        }
+
+        if (!_process.HasExited)
+        {
+            throw new InvalidOperationException("Azurite is still running; stop it first.");
+        }
+
+        _process.Dispose();
+        await LaunchAsync(cancellationToken);
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        var (dataFolder, ports) = (_dataFolder, _ports);
+        Volatile.Write(ref _closed, 0);
+        var start = new ProcessStartInfo(_executable)
         {
             WorkingDirectory = Path.GetTempPath(),
             UseShellExecute = false,
@@ -59,7 +138,13 @@ public sealed class Azurite : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("successfully closed", StringComparison.Ordinal) == true)
+            {
+                Interlocked.Increment(ref _closed);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -79,9 +164,7 @@ public sealed class Azurite : IAsyncDisposable
             throw;
         }
 
-        return new Azurite(process,
-            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
-            + $"BlobEndpoint=http://127.0.0.1:{ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{ports[1]}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{ports[2]}/devstoreaccount1;");
+        _process = process;
     }
 
     /// <summary>Kills the process.</summary>

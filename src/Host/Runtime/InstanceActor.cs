@@ -31,8 +31,17 @@ internal sealed class InboxItem
     /// <summary>True for items from a control queue: a failure leaves them to a later delivery.</summary>
     public bool FromQueue { get; init; }
 
-    /// <summary>Times processing this in-process item failed.</summary>
+    /// <summary>
+    /// Carries out again what the instance's state owes (timers, outbox, parent report): posted after a failed save threw
+    /// away unsaved progress, whose effects may be lost with it.
+    /// </summary>
+    public bool Reload { get; init; }
+
+    /// <summary>Times processing this in-process item failed (storage being unreachable does not count).</summary>
     public int Attempts { get; set; }
+
+    /// <summary>Times this item waited for storage to answer again (sets the backoff).</summary>
+    public int Waits { get; set; }
 }
 
 /// <summary>
@@ -151,6 +160,9 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
         }
     }
 }
+
+/// <summary>The instance's unsaved progress was thrown away while an item was applied; the item is applied again.</summary>
+internal sealed class InstanceResetException() : Exception("The instance was reset (a save failed) while events were applied; they are applied again.");
 
 /// <summary>The instance of a checked delivery does not exist.</summary>
 internal sealed class InstanceNotFoundException() : Exception("The instance does not exist.");

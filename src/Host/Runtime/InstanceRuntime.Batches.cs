@@ -29,21 +29,28 @@ internal sealed partial class InstanceRuntime
             {
                 await ApplyBatchAsync(actor, batch);
             }
+            catch (Exception ex) when (batch.Count > 1 && !IsRetryable(ex))
+            {
+                // Isolate the item that fails so only it (and after retries its instance) pays.
+                foreach (var item in batch)
+                {
+                    await ProcessAsync(actor, [item]);
+                }
+            }
             catch (Exception ex)
             {
-                if (batch.Count > 1)
+                // One failing item, or storage unreachable: then every item of the batch waits it out.
+                foreach (var item in batch)
                 {
-                    // Isolate the item that fails so only it (and after retries its instance) pays.
-                    foreach (var item in batch)
-                    {
-                        await ProcessAsync(actor, [item]);
-                    }
-
-                    return;
+                    await FailItemAsync(actor, item, ex);
                 }
-
-                await FailItemAsync(actor, batch[0], ex);
             }
+        }
+        catch (Exception ex)
+        {
+            // The actor's loop must go on whatever happened to this batch; its items are durable elsewhere (a queue
+            // message comes back, a saved outbox re-runs the node, the state lists its timers).
+            Log.BatchFailed(_logger, actor.InstanceId, 0, ex);
         }
         finally
         {
@@ -65,13 +72,30 @@ internal sealed partial class InstanceRuntime
             }
             else if (item.Event is not null)
             {
-                await _sender.SendAsync(actor.InstanceId, item.Event, null, CancellationToken.None);
+                Forward(actor.InstanceId, item.Event);
             }
         }
     }
 
     private async Task FailItemAsync(InstanceActor actor, InboxItem item, Exception ex)
     {
+        if (IsRetryable(ex))
+        {
+            if (item.Saved is not null)
+            {
+                // An API call: its caller answers (503 while storage is unreachable) and may try again.
+                item.Saved.TrySetException(ex);
+                return;
+            }
+
+            // Node results, due timers, queue messages and host updates wait for storage (or the reset) without using
+            // up attempts; a queue message stays hidden meanwhile, so its deliveries are not used up either.
+            item.Waits++;
+            Log.WaitingForStorage(_logger, Describe(item), actor.InstanceId, item.Waits);
+            _ = RetryLaterAsync(actor.InstanceId, item, Backoff(item.Waits));
+            return;
+        }
+
         item.Attempts++;
         Log.BatchFailed(_logger, actor.InstanceId, item.Attempts, ex);
         if (item.FromQueue)
@@ -101,11 +125,20 @@ internal sealed partial class InstanceRuntime
 
     private async Task RetryLaterAsync(string instanceId, InboxItem item, TimeSpan delay)
     {
-        await Task.Delay(delay, _time);
+        try
+        {
+            await Task.Delay(delay, _time, _stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: a queue message comes back, and the saved state still owes its node work and timers.
+            return;
+        }
+
         Post(instanceId, item);
     }
 
-    private static string Describe(InboxItem item) => item.Event?.GetType().Name ?? "a host update";
+    private static string Describe(InboxItem item) => item.Event?.GetType().Name ?? (item.Reload ? "a reload" : "a host update");
 
     private async Task ApplyBatchAsync(InstanceActor actor, IReadOnlyList<InboxItem> batch)
     {
@@ -140,7 +173,7 @@ internal sealed partial class InstanceRuntime
             {
                 if (actor.Generation != generation)
                 {
-                    throw new InvalidOperationException("The instance was reset while loading.");
+                    throw new InstanceResetException();
                 }
 
                 actor.Current ??= loaded;
@@ -152,6 +185,11 @@ internal sealed partial class InstanceRuntime
 
         var resolved = await _registry.ResolveAsync(record.State.Workflow, record.State.Version, CancellationToken.None)
             ?? throw new InvalidOperationException($"Workflow '{record.State.Workflow}' version {record.State.Version} is not registered.");
+        if (batch.Any(i => i.Reload))
+        {
+            Reissue(actor, record, resolved);
+        }
+
         var now = _time.GetUtcNow();
         var state = record.State;
         var wasFinal = StatusBuilder.IsFinal(state.Status);
@@ -214,7 +252,7 @@ internal sealed partial class InstanceRuntime
         {
             if (actor.Generation != generation)
             {
-                throw new InvalidOperationException("The instance was reset while applying events.");
+                throw new InstanceResetException();
             }
 
             if (changed)
@@ -377,8 +415,10 @@ internal sealed partial class InstanceRuntime
                     }
                 }
 
-                // What was applied but not saved is gone: re-issue the stored outbox (node work is at-least-once).
-                await RecoverInstanceAsync(actor.InstanceId, CancellationToken.None);
+                // What was applied but not saved is gone, and with it the effects that waited for the save (timers,
+                // children, reports): once the state can be read again, carry out what it owes (node work is
+                // at-least-once; a timer armed twice fires once for the decider).
+                Post(actor.InstanceId, new InboxItem { Reload = true });
                 return;
             }
 
@@ -411,7 +451,7 @@ internal sealed partial class InstanceRuntime
                         {
                             await onSaved();
                         }
-                        catch (RequestFailedException)
+                        catch (Exception ex) when (ex is RequestFailedException || StorageErrors.IsUnavailable(ex))
                         {
                             // A message not deleted comes back and is a no-op for the decider.
                         }

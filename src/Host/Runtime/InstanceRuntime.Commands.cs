@@ -140,14 +140,37 @@ internal sealed partial class InstanceRuntime
         Post(state.InstanceId, new InboxItem { MarkParentNotified = true });
     }
 
-    private void Track(int partition, Func<Task> work, string what, string instanceId)
+    /// <summary>
+    /// Runs a dispatch in the background. While storage is unreachable it is tried again (backing off up to 2 s) for as
+    /// long as this process owns the partition (<paramref name="onlyWhileOwned"/>; afterwards the next owner re-issues
+    /// it from the saved state) or, for a forward, until shutdown. Other failures are logged: what the dispatch was for
+    /// stays in the saved state (outbox, timers, the parent-notified flag) for the next recovery.
+    /// </summary>
+    private void Track(int partition, Func<Task> work, string what, string instanceId, bool onlyWhileOwned = true)
     {
         Interlocked.Increment(ref _inflight[partition]);
         _ = Task.Run(async () =>
         {
             try
             {
-                await work();
+                for (var waits = 1; ; waits++)
+                {
+                    try
+                    {
+                        await work();
+                        return;
+                    }
+                    catch (Exception ex) when (IsRetryable(ex) && !_stoppingToken.IsCancellationRequested && (!onlyWhileOwned || _partitions.MayApply(partition)))
+                    {
+                        Log.WaitingForStorage(_logger, what, instanceId, waits);
+                    }
+
+                    await Task.Delay(Backoff(waits), _time, _stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (_stoppingToken.IsCancellationRequested)
+            {
+                // Shutting down: the saved state still owes it, and the next owner re-issues it.
             }
             catch (Exception ex)
             {

@@ -18,8 +18,10 @@ namespace Serverless.Host.Runtime;
 /// far ones as delayed queue messages, children as new rows. A crash re-issues the saved outbox when the next owner
 /// recovers the partition; a re-delivered event is a no-op for the decider.
 /// </summary>
-internal sealed partial class InstanceRuntime
+internal sealed partial class InstanceRuntime : IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationToken _stoppingToken;
     private readonly ConcurrentDictionary<string, InstanceActor> _actors = new(StringComparer.Ordinal);
     private readonly InstanceStore _store;
     private readonly DefinitionRegistry _registry;
@@ -53,6 +55,7 @@ internal sealed partial class InstanceRuntime
         _options = options.Value;
         _logger = logger;
         _inflight = new long[_options.Partitions];
+        _stoppingToken = _stopping.Token;
         runner.Completed = (instanceId, @event) => PostLocal(instanceId, @event);
     }
 
@@ -83,9 +86,10 @@ internal sealed partial class InstanceRuntime
                 await saved.Task.WaitAsync(cancellationToken);
                 return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && !StorageErrors.IsUnavailable(ex))
             {
-                // Fall back to the queue: the message is durable and a poison message fails the instance visibly.
+                // Fall back to the queue: the message is durable and a poison message fails the instance visibly. With
+                // storage unreachable there is no fallback: the caller is told (503) and may try again.
             }
         }
 
@@ -120,7 +124,7 @@ internal sealed partial class InstanceRuntime
             {
                 return DeliveryResult.QueueFull;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && !StorageErrors.IsUnavailable(ex))
             {
                 // Fall back to the checked read and the queue.
             }
@@ -158,9 +162,13 @@ internal sealed partial class InstanceRuntime
         }
         else
         {
-            Track(PartitionOf(instanceId), () => _sender.SendAsync(instanceId, @event, null, CancellationToken.None), "forward", instanceId);
+            Forward(instanceId, @event);
         }
     }
+
+    /// <summary>Sends an in-process event to the control queue of a partition this process does not own (any more).</summary>
+    private void Forward(string instanceId, WorkflowEvent @event)
+        => Track(PartitionOf(instanceId), () => _sender.SendAsync(instanceId, @event, null, CancellationToken.None), "forward", instanceId, onlyWhileOwned: false);
 
     /// <summary>Hands a received control message's event to its instance.</summary>
     public void PostFromQueue(string instanceId, WorkflowEvent? @event, WorkflowError? hostFailure, Func<Task> onSaved, Func<Exception, Task> onFailed)
@@ -262,6 +270,25 @@ internal sealed partial class InstanceRuntime
             }
         }
     }
+
+    /// <summary>Ends the waits for storage (on shutdown, once the partitions were released or their time ran out).</summary>
+    public void Stop() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        // Waits still under way end (their tasks hold the token, never the disposed source).
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// Failures that are waited out instead of counted: storage unreachable (it will answer again), or the instance's
+    /// unsaved progress thrown away under the item (it is applied again).
+    /// </summary>
+    internal static bool IsRetryable(Exception exception) => exception is InstanceResetException || StorageErrors.IsUnavailable(exception);
+
+    /// <summary>The pause before trying again after the <paramref name="waits"/>-th failure: 250 ms doubling up to 2 s.</summary>
+    private static TimeSpan Backoff(int waits) => TimeSpan.FromMilliseconds(Math.Min(2000, 250 << Math.Clamp(waits - 1, 0, 3)));
 
     /// <summary>Drops every instance of a partition this process no longer owns.</summary>
     public void DropPartition(int partition)

@@ -35,6 +35,7 @@ internal sealed class PartitionManager : BackgroundService
     private readonly BlobLeaseClient?[] _leases;
     private readonly CancellationTokenSource?[] _pollers;
     private readonly Task?[] _pollTasks;
+    private readonly HashSet<string>?[] _recovering;
     private readonly string _leaseId = Guid.NewGuid().ToString();
 
     public PartitionManager(
@@ -60,6 +61,7 @@ internal sealed class PartitionManager : BackgroundService
         _leases = new BlobLeaseClient?[_options.Partitions];
         _pollers = new CancellationTokenSource?[_options.Partitions];
         _pollTasks = new Task?[_options.Partitions];
+        _recovering = new HashSet<string>?[_options.Partitions];
         HostId = $"{Environment.MachineName}-{Environment.ProcessId}-{_leaseId[..8]}".ToLowerInvariant();
     }
 
@@ -116,6 +118,11 @@ internal sealed class PartitionManager : BackgroundService
             {
                 break;
             }
+            catch (Exception ex) when (StorageErrors.IsUnavailable(ex))
+            {
+                // Storage unreachable: StorageAvailability logged it once; the next round tries again.
+                Log.LeaseMaintenanceWaiting(_logger, ex);
+            }
             catch (Exception ex)
             {
                 Log.LeaseMaintenanceFailed(_logger, ex);
@@ -140,11 +147,12 @@ internal sealed class PartitionManager : BackgroundService
         using var deadline = new CancellationTokenSource(_options.ShutdownTimeout, _time);
         await Task.WhenAll(owned.Select(p => ReleaseAsync(p, deadline.Token)));
         _runner.Abort();
+        _runtime.Stop();
         try
         {
             await _storage.Hosts.DeleteEntityAsync("hosts", HostId, ETag.All, CancellationToken.None);
         }
-        catch (RequestFailedException)
+        catch (Exception ex) when (ex is RequestFailedException || StorageErrors.IsUnavailable(ex))
         {
             // The heartbeat row ages out on its own.
         }
@@ -167,7 +175,9 @@ internal sealed class PartitionManager : BackgroundService
 
     private async Task BalanceAsync(CancellationToken cancellationToken)
     {
-        // Renew what we hold; a failed renewal means another process may own it now.
+        // Renew what we hold; a refused renewal means another process may own it now. Storage that does not answer
+        // decides nothing: the partition stays ours (nobody else can write either, and the state rows' ETags guard
+        // the rest) and the renewal, or the news that it was lost, comes once storage answers again.
         for (var p = 0; p < _options.Partitions; p++)
         {
             if (_leases[p] is { } lease && _partitions[p] == PartitionState.Owned)
@@ -176,14 +186,24 @@ internal sealed class PartitionManager : BackgroundService
                 {
                     await lease.RenewAsync(cancellationToken: cancellationToken);
                 }
-                catch (RequestFailedException ex)
+                catch (RequestFailedException ex) when (!StorageErrors.IsUnavailable(ex))
                 {
                     Log.PartitionLost(_logger, p, ex);
                     await StopPollingAsync(p);
                     _partitions[p] = PartitionState.NotOwned;
                     _leases[p] = null;
+                    _recovering[p] = null;
                     _runtime.DropPartition(p);
                 }
+            }
+        }
+
+        // A partition whose takeover storage interrupted: carry on from where it stopped.
+        for (var p = 0; p < _options.Partitions; p++)
+        {
+            if (_recovering[p] is not null && _partitions[p] == PartitionState.Owned)
+            {
+                await RecoverAsync(p, cancellationToken);
             }
         }
 
@@ -224,10 +244,26 @@ internal sealed class PartitionManager : BackgroundService
             _leases[p] = lease;
             owned.Add(p);
             _partitions[p] = PartitionState.Owned;
+            _recovering[p] = new HashSet<string>(StringComparer.Ordinal);
             Log.PartitionAcquired(_logger, p);
-            var count = await _runtime.RecoverPartitionAsync(p, cancellationToken);
-            Log.PartitionRecovered(_logger, p, count);
+            await RecoverAsync(p, cancellationToken);
             StartPolling(p);
+        }
+    }
+
+    /// <summary>Takes over the partition's active instances; when storage interrupts, the next round goes on.</summary>
+    private async Task RecoverAsync(int partition, CancellationToken cancellationToken)
+    {
+        var recovered = _recovering[partition]!;
+        try
+        {
+            await _runtime.RecoverPartitionAsync(partition, recovered, cancellationToken);
+            _recovering[partition] = null;
+            Log.PartitionRecovered(_logger, partition, recovered.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.PartitionRecoveryFailed(_logger, partition, ex);
         }
     }
 
@@ -283,13 +319,15 @@ internal sealed class PartitionManager : BackgroundService
 
         _partitions[partition] = PartitionState.NotOwned;
         _leases[partition] = null;
+        _recovering[partition] = null;
         _runtime.DropPartition(partition);
         try
         {
             await lease.ReleaseAsync(cancellationToken: CancellationToken.None);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException || StorageErrors.IsUnavailable(ex))
         {
+            // Unreleased, the lease expires on its own after LeaseDuration.
             Log.PartitionLost(_logger, partition, ex);
         }
 
@@ -327,6 +365,7 @@ internal sealed class PartitionManager : BackgroundService
     {
         var queue = _storage.ControlQueues[partition];
         var idle = TimeSpan.FromMilliseconds(5);
+        var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             QueueMessage[] messages;
@@ -334,6 +373,7 @@ internal sealed class PartitionManager : BackgroundService
             {
                 var response = await queue.ReceiveMessagesAsync(32, _options.MessageVisibilityTimeout, cancellationToken);
                 messages = response.Value;
+                failures = 0;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -341,8 +381,14 @@ internal sealed class PartitionManager : BackgroundService
             }
             catch (Exception ex)
             {
-                Log.PollFailed(_logger, partition, ex);
+                // Storage unreachable (logged once by StorageAvailability) or refusing: poll again, backing off to 2 s.
+                if (failures++ == 0 && !StorageErrors.IsUnavailable(ex))
+                {
+                    Log.PollFailed(_logger, partition, ex);
+                }
+
                 messages = [];
+                idle = TimeSpan.FromMilliseconds(Math.Min(2000, Math.Max(idle.TotalMilliseconds * 2, 250)));
             }
 
             if (messages.Length == 0)
@@ -356,14 +402,30 @@ internal sealed class PartitionManager : BackgroundService
                     return;
                 }
 
-                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.MaxPollInterval.Ticks));
+                if (failures == 0)
+                {
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.MaxPollInterval.Ticks));
+                }
+
                 continue;
             }
 
             idle = TimeSpan.FromMilliseconds(5);
             foreach (var message in messages)
             {
-                await HandleMessageAsync(partition, message, cancellationToken);
+                try
+                {
+                    await HandleMessageAsync(partition, message, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    // The message stays hidden for the visibility timeout and comes back; the poller goes on.
+                    Log.PollFailed(_logger, partition, ex);
+                }
             }
         }
     }
@@ -374,9 +436,9 @@ internal sealed class PartitionManager : BackgroundService
         WorkflowEvent @event;
         try
         {
-            (control, @event) = await _sender.ReadAsync(message, cancellationToken);
+            (control, @event) = await ReadAsync(message, cancellationToken);
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or RequestFailedException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or RequestFailedException && !StorageErrors.IsUnavailable(ex))
         {
             var instanceId = TryReadInstanceId(message);
             if (message.DequeueCount >= _options.MaxDequeueCount || instanceId is null)
@@ -404,8 +466,15 @@ internal sealed class PartitionManager : BackgroundService
             {
                 // Early (rounded down, or chained past the queue's 7-day limit): hide it again until close to due.
                 var hide = TimeSpan.FromSeconds(Math.Min(Math.Floor(remaining.TotalSeconds), MessageSender.MaxDelay.TotalSeconds));
-                await _storage.ControlQueues[partition].UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: hide, cancellationToken: CancellationToken.None);
-                return;
+                try
+                {
+                    await _storage.ControlQueues[partition].UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: hide, cancellationToken: CancellationToken.None);
+                    return;
+                }
+                catch (Exception ex) when (StorageErrors.IsUnavailable(ex) && remaining < _options.MessageVisibilityTimeout)
+                {
+                    // Still hidden from the receive: hold it here instead, so the timer does not wait for the reappearance.
+                }
             }
 
             _ = HoldThenPostAsync(partition, message, control, @event, remaining);
@@ -413,6 +482,25 @@ internal sealed class PartitionManager : BackgroundService
         }
 
         Post(partition, message, control, @event);
+    }
+
+    /// <summary>
+    /// Reads a message's event, waiting for storage while it does not answer (only an event in a blob needs it): the
+    /// message stays hidden meanwhile, so a storage outage uses up none of its deliveries.
+    /// </summary>
+    private async Task<(ControlMessage Control, WorkflowEvent Event)> ReadAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        for (var waits = 1; ; waits++)
+        {
+            try
+            {
+                return await _sender.ReadAsync(message, cancellationToken);
+            }
+            catch (Exception ex) when (StorageErrors.IsUnavailable(ex) && waits < 30)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 250 * waits)), _time, cancellationToken);
+            }
+        }
     }
 
     private async Task HoldThenPostAsync(int partition, QueueMessage message, ControlMessage control, WorkflowEvent @event, TimeSpan delay)
@@ -443,7 +531,7 @@ internal sealed class PartitionManager : BackgroundService
             var delay = TimeSpan.FromSeconds(Math.Min(30, message.DequeueCount));
             await _storage.ControlQueues[partition].UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay);
         }
-        catch (RequestFailedException)
+        catch (Exception ex) when (ex is RequestFailedException || StorageErrors.IsUnavailable(ex))
         {
             // The visibility timeout releases it anyway.
         }

@@ -15,14 +15,14 @@ namespace Serverless.Host.Storage;
 /// </summary>
 internal sealed class TaskHubStorage
 {
-    public TaskHubStorage(IOptions<ServerlessHostOptions> options, StorageRequestCounter counter)
+    public TaskHubStorage(IOptions<ServerlessHostOptions> options, StorageRequestCounter counter, StorageAvailability? availability = null)
     {
         var o = options.Value;
         TaskHub = o.Storage.TaskHub;
         var connection = o.Storage.ConnectionString;
-        var tableService = new TableServiceClient(connection, Configure(new TableClientOptions(), counter.PolicyFor(0)));
-        var queueService = new QueueServiceClient(connection, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }, counter.PolicyFor(1)));
-        var blobService = new BlobServiceClient(connection, Configure(new BlobClientOptions(), counter.PolicyFor(2)));
+        var tableService = new TableServiceClient(connection, Configure(new TableClientOptions(), counter.PolicyFor(0), availability?.PolicyFor(0)));
+        var queueService = new QueueServiceClient(connection, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }, counter.PolicyFor(1), availability?.PolicyFor(1)));
+        var blobService = new BlobServiceClient(connection, Configure(new BlobClientOptions(), counter.PolicyFor(2), availability?.PolicyFor(2)));
         Instances = tableService.GetTableClient(TaskHub + "Instances");
         Definitions = tableService.GetTableClient(TaskHub + "Definitions");
         Hosts = tableService.GetTableClient(TaskHub + "Hosts");
@@ -64,9 +64,14 @@ internal sealed class TaskHubStorage
         await Task.WhenAll(tasks);
     }
 
-    private static T Configure<T>(T options, Azure.Core.Pipeline.HttpPipelinePolicy counter) where T : ClientOptions
+    private static T Configure<T>(T options, Azure.Core.Pipeline.HttpPipelinePolicy counter, Azure.Core.Pipeline.HttpPipelinePolicy? availability) where T : ClientOptions
     {
         options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        if (availability is not null)
+        {
+            options.AddPolicy(availability, HttpPipelinePosition.PerRetry);
+        }
+
         options.Retry.MaxRetries = 3;
         options.Retry.Delay = TimeSpan.FromMilliseconds(100);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
@@ -76,12 +81,4 @@ internal sealed class TaskHubStorage
         options.Diagnostics.IsDistributedTracingEnabled = false;
         return options;
     }
-}
-
-/// <summary>Helpers for ETag conflicts.</summary>
-internal static class StorageErrors
-{
-    public static bool IsConflict(RequestFailedException ex) => ex.Status is 409 or 412;
-
-    public static bool IsNotFound(RequestFailedException ex) => ex.Status == 404;
 }

@@ -55,4 +55,22 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Error, "Instance {InstanceId} is left alone: its stored state was written under other engine semantics")]
     public static partial void InstanceRefused(ILogger logger, string instanceId, Exception exception);
+
+    [LoggerMessage(22, LogLevel.Warning, "Azure Storage is unreachable: the {Service} service at {Endpoint} failed ({Reason}); work waits and is retried, requests that need storage answer 503")]
+    public static partial void StorageUnreachable(ILogger logger, string service, string endpoint, string reason);
+
+    [LoggerMessage(23, LogLevel.Information, "Azure Storage is reachable again: the {Service} service at {Endpoint} answers after {Seconds:F1} s")]
+    public static partial void StorageReachable(ILogger logger, string service, string endpoint, double seconds);
+
+    [LoggerMessage(24, LogLevel.Debug, "{What} for instance {InstanceId} waits for storage (attempt {Attempt})")]
+    public static partial void WaitingForStorage(ILogger logger, string what, string instanceId, int attempt);
+
+    [LoggerMessage(25, LogLevel.Warning, "{Method} {Path} answered 503: {Problem}")]
+    public static partial void RequestRefusedStorageUnavailable(ILogger logger, string method, string path, string problem);
+
+    [LoggerMessage(26, LogLevel.Warning, "Recovering partition {Partition} failed; the next lease round tries again")]
+    public static partial void PartitionRecoveryFailed(ILogger logger, int partition, Exception exception);
+
+    [LoggerMessage(27, LogLevel.Debug, "Lease maintenance waits for storage")]
+    public static partial void LeaseMaintenanceWaiting(ILogger logger, Exception exception);
 }
