@@ -111,7 +111,7 @@ public static class ServerlessHost
         app.UseStatusCodePages(context => ApiResults.Error(ApiRoutes.ErrorForBodilessAnswer(context.HttpContext)).ExecuteAsync(context.HttpContext));
         app.Use(RejectOversizedRequestAsync);
         app.Use(RequireApiKeyAsync);
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         app.MapWorkflowApi();
         return app;
