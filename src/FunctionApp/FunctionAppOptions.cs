@@ -16,6 +16,12 @@ public sealed class FunctionAppOptions
     /// <summary>Largest instance input and event payload in bytes. <value>Default 256 KiB.</value></summary>
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// Seconds a client should wait before polling <c>/api/instances/{id}</c> again (<c>Retry-After</c> of a 202 status
+    /// answer). <value>Default 1; at least 0.</value>
+    /// </summary>
+    public int StatusRetryAfterSeconds { get; set; } = 1;
+
     /// <summary>Limits definitions must respect (<c>Workflows__DefinitionLimits__MaxNodes</c>, ...).</summary>
     public DefinitionLimits DefinitionLimits { get; set; } = DefinitionLimits.Default;
 
@@ -39,6 +45,11 @@ public sealed class FunctionAppOptions
         if (MaxPayloadBytes < 1024)
         {
             throw new InvalidOperationException($"Workflows:MaxPayloadBytes is {MaxPayloadBytes}; it must be at least 1024.");
+        }
+
+        if (StatusRetryAfterSeconds < 0)
+        {
+            throw new InvalidOperationException($"Workflows:StatusRetryAfterSeconds is {StatusRetryAfterSeconds}; it must be at least 0.");
         }
 
         Orchestration.Validate();

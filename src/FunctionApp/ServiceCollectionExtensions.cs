@@ -28,7 +28,11 @@ internal static class ServiceCollectionExtensions
         var storage = StorageClients.FromConfiguration(configuration);
 
         services.AddSingleton(options);
-        services.AddSingleton(new WorkflowApiOptions { MaxPayloadBytes = options.MaxPayloadBytes });
+        services.AddSingleton(new WorkflowApiOptions
+        {
+            MaxPayloadBytes = options.MaxPayloadBytes,
+            StatusRetryAfterSeconds = options.StatusRetryAfterSeconds,
+        });
         services.AddSingleton(options.Orchestration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IDefinitionStore>(_ =>

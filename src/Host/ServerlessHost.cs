@@ -77,7 +77,11 @@ public static class ServerlessHost
         services.AddSingleton<InstanceRuntime>();
         services.AddSingleton<InstanceClient>();
         services.AddSingleton<IInstanceBackend, StandaloneInstanceBackend>();
-        services.AddSingleton(sp => new WorkflowApiOptions { MaxPayloadBytes = sp.GetRequiredService<IOptions<ServerlessHostOptions>>().Value.MaxPayloadBytes });
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<ServerlessHostOptions>>().Value;
+            return new WorkflowApiOptions { MaxPayloadBytes = o.MaxPayloadBytes, StatusRetryAfterSeconds = o.StatusRetryAfterSeconds };
+        });
         services.AddSingleton<PartitionManager>();
         services.AddHostedService(sp => sp.GetRequiredService<PartitionManager>());
         services.AddHealthChecks()

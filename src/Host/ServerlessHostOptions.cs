@@ -75,7 +75,7 @@ public sealed partial class ServerlessHostOptions
     /// <summary>Instances kept in memory after their last event before the cache lets them go. <value>Default 2 min.</value></summary>
     public TimeSpan IdleInstanceTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Seconds a client should wait before polling status again (<c>Retry-After</c>). <value>Default 1.</value></summary>
+    /// <summary>Seconds a client should wait before polling status again (<c>Retry-After</c>). <value>Default 1; at least 0.</value></summary>
     public int StatusRetryAfterSeconds { get; set; } = 1;
 
     /// <summary>When set, every route requires it as the <c>code</c> query parameter or the <c>x-functions-key</c> header. <value>Default none.</value></summary>
@@ -163,6 +163,11 @@ public sealed partial class ServerlessHostOptions
         if (InlineStateLimit is < 0 or > 800 * 1024)
         {
             problems.Add("Host:InlineStateLimit must be from 0 to 800 KiB (a table entity holds 1 MiB).");
+        }
+
+        if (StatusRetryAfterSeconds < 0)
+        {
+            problems.Add("Host:StatusRetryAfterSeconds must be at least 0.");
         }
 
         return problems;

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 
 namespace Serverless.HttpApi;
@@ -7,7 +9,9 @@ namespace Serverless.HttpApi;
 /// <summary>
 /// The durable calls behind the shared instance routes, one implementation per host: the standalone host's runtime,
 /// or a durabletask-dotnet <c>DurableTaskClient</c> on Azure Functions. The shared handlers validate the request,
-/// resolve the workflow and word every answer; a backend only starts, reads and reruns instances.
+/// resolve the workflow and word every answer but the refusals of events, terminate, suspend, resume and purge (404,
+/// 409, 410, 429: <see cref="InstanceErrors"/> words the common ones); a backend starts, reads, lists, signals, purges
+/// and reruns instances.
 /// </summary>
 public interface IInstanceBackend
 {
@@ -27,7 +31,46 @@ public interface IInstanceBackend
 
     /// <summary>The 202 answer of a start: the check-status payload and its <c>Location</c>, for <paramref name="request"/>.</summary>
     CheckStatusResponse CreateCheckStatus(HttpRequest request, string instanceId);
+
+    /// <summary>
+    /// The Durable status object of <paramref name="instanceId"/> (<c>{name, instanceId, runtimeStatus, input,
+    /// customStatus, output, createdTime, lastUpdatedTime}</c>) as <paramref name="show"/> asks for it; null when the
+    /// instance does not exist (including ids no instance can have).
+    /// </summary>
+    Task<InstanceStatusAnswer?> GetStatusAsync(string instanceId, StatusQuery show, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of the instances <paramref name="query"/> selects, from <paramref name="continuationToken"/> (null for
+    /// the first page), each as <see cref="GetStatusAsync"/> builds it; null when the token is not one this backend
+    /// issued for this query (400). Tokens are URL-safe (<see cref="ListToken"/>).
+    /// </summary>
+    Task<InstanceStatusPage?> ListAsync(InstanceQuery query, string? continuationToken, StatusQuery show, CancellationToken cancellationToken);
+
+    /// <summary>Raises <paramref name="eventName"/> with <paramref name="payload"/>: null once it is durable; otherwise 404, 410 or 429.</summary>
+    Task<ApiError?> RaiseEventAsync(string instanceId, string eventName, JsonElement payload, CancellationToken cancellationToken);
+
+    /// <summary>Terminates the instance (not its children): null once the request is durable; otherwise 404 or 410.</summary>
+    Task<ApiError?> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken);
+
+    /// <summary>Suspends the instance: null once the request is durable; otherwise 404 or 410.</summary>
+    Task<ApiError?> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken);
+
+    /// <summary>Resumes a suspended instance: null once the request is durable; otherwise 404 or 410.</summary>
+    Task<ApiError?> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a final instance and everything stored for it: null when deleted; otherwise 404, or 409 while it is not final.</summary>
+    Task<ApiError?> PurgeAsync(string instanceId, CancellationToken cancellationToken);
 }
+
+/// <summary>What <see cref="IInstanceBackend.GetStatusAsync"/> found.</summary>
+/// <param name="Status">The status object.</param>
+/// <param name="IsFinal">True once the instance is Completed, Failed or Terminated (200); otherwise the answer is 202.</param>
+public sealed record InstanceStatusAnswer(JsonObject Status, bool IsFinal);
+
+/// <summary>One page of <see cref="IInstanceBackend.ListAsync"/>.</summary>
+/// <param name="Items">The status objects of the page, unordered; possibly none even when more remain.</param>
+/// <param name="ContinuationToken">The token for the next page; null when no more remain.</param>
+public sealed record InstanceStatusPage(IReadOnlyList<JsonObject> Items, string? ContinuationToken);
 
 /// <summary>What an instance id is already taken by when a start differs from it.</summary>
 /// <param name="Workflow">The existing instance's workflow; null when it cannot be read (not a workflow instance).</param>

@@ -5,11 +5,10 @@ using Serverless.Engine.Api;
 namespace Serverless.HttpApi;
 
 /// <summary>
-/// The instance routes under <c>/api</c> both hosts share: start, per-node detail and rerun, over an
-/// <see cref="IInstanceBackend"/>. The <c>/runtime/webhooks/durabletask/...</c> routes are each host's own (the Durable
-/// Functions extension serves them on Azure Functions).
+/// The instance routes both hosts share, over an <see cref="IInstanceBackend"/>: start, per-node detail and rerun here;
+/// status, list, events, terminate, suspend, resume and purge in <c>InstanceHandlers.Durable.cs</c>.
 /// </summary>
-internal static class InstanceHandlers
+internal static partial class InstanceHandlers
 {
     /// <summary>
     /// <c>POST /api/workflows/{name}/instances[?instanceId=&amp;version=]</c>: 202 with the check-status payload and

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -11,9 +12,9 @@ namespace Serverless.DurableTask.Http;
 
 /// <summary>
 /// The shared instance routes' durable calls on durabletask-dotnet: instances are <see cref="TaskNames.Orchestrator"/>
-/// orchestrations started through a <see cref="DurableTaskClient"/>, node detail and reruns come from the
-/// <see cref="ICheckpointStore"/> the orchestration writes. Works with any client: the Functions binding's or a plain
-/// gRPC client connected to a Durable Task sidecar.
+/// orchestrations started, read, listed, signalled and purged through a <see cref="DurableTaskClient"/>; node detail,
+/// status history and reruns come from the <see cref="ICheckpointStore"/> the orchestration writes. Works with any
+/// client: the Functions binding's or a plain gRPC client connected to a Durable Task sidecar.
 /// </summary>
 public sealed class DurableInstanceBackend : IInstanceBackend
 {
@@ -31,8 +32,10 @@ public sealed class DurableInstanceBackend : IInstanceBackend
     /// itself builds from a request for a client that is not its binding's).
     /// </param>
     /// <param name="registry">
-    /// Resolves a terminated instance's plan, so its node detail shows the nodes it was running as cancelled (Durable
-    /// terminates without running the orchestration again); null shows its last checkpoint as it is.
+    /// Resolves an instance's plan: for a terminated instance, so its node detail and custom status show the nodes it
+    /// was running as cancelled (Durable terminates without running the orchestration again), and for
+    /// <c>showHistory</c>, which lists only the nodes the plan says did durable work. Null shows the last checkpoint as
+    /// it is, and a history of the instance's start and end only.
     /// </param>
     public DurableInstanceBackend(
         DurableTaskClient client, ICheckpointStore checkpoints, Func<HttpRequest, string, CheckStatusResponse>? checkStatus = null, DefinitionRegistry? registry = null)
@@ -71,27 +74,9 @@ public sealed class DurableInstanceBackend : IInstanceBackend
     public async Task<NodeStateLookup> GetNodeStateAsync(string instanceId, CancellationToken cancellationToken)
     {
         var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
-        if (instance is null)
-        {
-            return NodeStateLookup.NotFound;
-        }
-
-        // Node detail comes from the orchestration's latest checkpoint (every few completions, whenever it only waits,
-        // and at the end).
-        var state = (await _checkpoints.LoadAsync(instanceId, cancellationToken))?.ReadState();
-        if (state is not null && !StatusBuilder.IsFinal(state.Status)
-            && instance.RuntimeStatus == OrchestrationRuntimeStatus.Terminated && _registry is not null
-            && await _registry.ResolveAsync(state.Workflow, state.Version, cancellationToken) is { } plan)
-        {
-            // Durable terminates an orchestration without running it again, so its last checkpoint still shows the nodes
-            // it was running. Apply the terminate the decider would have: running nodes become cancelled. Only here is
-            // the output (the terminate reason) read, so other node listings never load inputs and outputs.
-            var terminated = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
-            var reason = ReadReason(terminated?.SerializedOutput);
-            state = Decider.Decide(plan, state, new TerminateRequested("durable-terminate", reason), instance.LastUpdatedAt).State;
-        }
-
-        return new NodeStateLookup(true, state);
+        return instance is null
+            ? NodeStateLookup.NotFound
+            : new NodeStateLookup(true, (await LoadStateAsync(instance, withPlan: false, cancellationToken)).State);
     }
 
     /// <inheritdoc/>
@@ -125,6 +110,173 @@ public sealed class DurableInstanceBackend : IInstanceBackend
     /// <inheritdoc/>
     public CheckStatusResponse CreateCheckStatus(HttpRequest request, string instanceId)
         => _checkStatus?.Invoke(request, instanceId) ?? CheckStatusResponse.FromRequest(request, instanceId);
+
+    /// <inheritdoc/>
+    public async Task<InstanceStatusAnswer?> GetStatusAsync(string instanceId, StatusQuery show, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(show);
+        var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        return instance is null
+            ? null
+            : new InstanceStatusAnswer(await StatusOfAsync(instance, show, cancellationToken), DurableStatus.IsFinal(instance.RuntimeStatus));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Durable's own continuation token is wrapped in a <see cref="ListToken"/> bound to the query, as the standalone
+    /// host wraps its table's, so a token is URL-safe and a foreign one is refused. Durable's <c>CreatedTo</c> is
+    /// inclusive; instances created exactly then are left out here, so the page may be smaller than <c>top</c>.
+    /// </remarks>
+    public async Task<InstanceStatusPage?> ListAsync(InstanceQuery query, string? continuationToken, StatusQuery show, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(show);
+        var filter = DurableStatus.Filter(query);
+        string? position = null;
+        if (continuationToken is not null && !ListToken.TryRead(continuationToken, filter, out position))
+        {
+            return null;
+        }
+
+        var durableQuery = new OrchestrationQuery
+        {
+            CreatedFrom = query.CreatedFrom,
+            CreatedTo = query.CreatedTo,
+            Statuses = query.Statuses.Count == 0 ? null : DurableStatus.ToDurable(query.Statuses),
+            InstanceIdPrefix = query.InstanceIdPrefix,
+            PageSize = query.Top,
+            FetchInputsAndOutputs = true,
+        };
+        await foreach (var page in _client.GetAllInstancesAsync(durableQuery).AsPages(position, query.Top).WithCancellation(cancellationToken))
+        {
+            var items = new List<JsonObject>(page.Values.Count);
+            foreach (var instance in page.Values)
+            {
+                if (query.CreatedTo is { } to && instance.CreatedAt >= to)
+                {
+                    continue;
+                }
+
+                items.Add(await StatusOfAsync(instance, show, cancellationToken));
+            }
+
+            var next = string.IsNullOrEmpty(page.ContinuationToken) ? null : ListToken.Write(page.ContinuationToken, filter);
+            return new InstanceStatusPage(items, next);
+        }
+
+        return new InstanceStatusPage([], null);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Durable Task queues the event for the orchestration; the queue bound is the decider's, so this never answers 429.</remarks>
+    public Task<ApiError?> RaiseEventAsync(string instanceId, string eventName, JsonElement payload, CancellationToken cancellationToken)
+        => SignalAsync(instanceId, () => _client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<ApiError?> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken)
+        => SignalAsync(instanceId, () => _client.TerminateInstanceAsync(instanceId, reason, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<ApiError?> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken)
+        => SignalAsync(instanceId, () => _client.SuspendInstanceAsync(instanceId, reason, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<ApiError?> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken)
+        => SignalAsync(instanceId, () => _client.ResumeInstanceAsync(instanceId, reason, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// 409 while the instance is not final, as on the standalone host (terminate it, wait for Terminated, then purge).
+    /// The purge deletes Durable's history and state, then the instance's checkpoint, so the id can be used again
+    /// with nothing of the old instance left (an old checkpoint would outrank the new instance's first ones).
+    /// </remarks>
+    public async Task<ApiError?> PurgeAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        if (instance is null)
+        {
+            return InstanceErrors.NotFound(instanceId);
+        }
+
+        if (!DurableStatus.IsFinal(instance.RuntimeStatus))
+        {
+            return InstanceErrors.NotFinal(instanceId, DurableStatus.RuntimeStatusName(instance.RuntimeStatus));
+        }
+
+        var purged = await _client.PurgeInstanceAsync(instanceId, cancellationToken);
+        if (purged.PurgedInstanceCount == 0)
+        {
+            // Purged by another request in between.
+            return InstanceErrors.NotFound(instanceId);
+        }
+
+        await _checkpoints.DeleteAsync(instanceId, cancellationToken);
+        return null;
+    }
+
+    // 404 unknown and 410 final, as Durable Functions' own routes answer, then the signal.
+    private async Task<ApiError?> SignalAsync(string instanceId, Func<Task> signal, CancellationToken cancellationToken)
+    {
+        var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        if (instance is null)
+        {
+            return InstanceErrors.NotFound(instanceId);
+        }
+
+        if (DurableStatus.IsFinal(instance.RuntimeStatus))
+        {
+            return InstanceErrors.Final(instanceId);
+        }
+
+        await signal();
+        return null;
+    }
+
+    // The status object: Durable's record, with the checkpoint's node records where they are needed (history, and the
+    // custom status of a Terminated instance, which the orchestration never updated after the terminate).
+    private async Task<JsonObject> StatusOfAsync(OrchestrationMetadata instance, StatusQuery show, CancellationToken cancellationToken)
+    {
+        var (state, plan) = show.ShowHistory || instance.RuntimeStatus == OrchestrationRuntimeStatus.Terminated
+            ? await LoadStateAsync(instance, withPlan: show.ShowHistory, cancellationToken)
+            : (null, null);
+        return DurableStatus.Build(instance, state, plan, show);
+    }
+
+    /// <summary>
+    /// The instance's latest checkpointed state (null when none is recorded yet), and its plan when
+    /// <paramref name="withPlan"/> or when the terminate must be applied.
+    /// </summary>
+    /// <remarks>
+    /// Node records come from the orchestration's latest checkpoint (every few completions, whenever it only waits, and
+    /// at the end). Durable terminates an orchestration without running it again, so a Terminated instance's last
+    /// checkpoint still shows the nodes it was running: the terminate is applied as the decider would have (running
+    /// nodes become cancelled), which needs the plan (<see cref="DefinitionRegistry"/>) and the reason (the output).
+    /// </remarks>
+    private async Task<(InstanceState? State, WorkflowPlan? Plan)> LoadStateAsync(
+        OrchestrationMetadata instance, bool withPlan, CancellationToken cancellationToken)
+    {
+        var state = (await _checkpoints.LoadAsync(instance.InstanceId, cancellationToken))?.ReadState();
+        if (state is null)
+        {
+            return (null, null);
+        }
+
+        var terminated = !StatusBuilder.IsFinal(state.Status) && instance.RuntimeStatus == OrchestrationRuntimeStatus.Terminated;
+        var plan = withPlan || terminated ? await PlanOfAsync(state, cancellationToken) : null;
+        if (terminated && plan is not null)
+        {
+            // Only here is the output (the terminate reason) read when the caller did not, so other node listings never
+            // load inputs and outputs.
+            var output = instance.SerializedOutput
+                ?? (await _client.GetInstanceAsync(instance.InstanceId, getInputsAndOutputs: true, cancellationToken))?.SerializedOutput;
+            state = Decider.Decide(plan, state, new TerminateRequested("durable-terminate", ReadReason(output)), instance.LastUpdatedAt).State;
+        }
+
+        return (state, plan);
+    }
+
+    private async Task<WorkflowPlan?> PlanOfAsync(InstanceState state, CancellationToken cancellationToken)
+        => _registry is null ? null : await _registry.ResolveAsync(state.Workflow, state.Version, cancellationToken);
 
     // The terminate reason is the instance's output: a JSON string from the client, plain text from elsewhere.
     private static string? ReadReason(string? output)

@@ -6,6 +6,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
+using Serverless.HttpApi;
 
 namespace Serverless.Host.Storage;
 
@@ -302,37 +303,4 @@ internal sealed class IncompatibleStateException : InvalidOperationException
         : base(message, innerException)
     {
     }
-}
-
-/// <summary>
-/// The list query's continuation token: base64url of <c>["1", filter hash, storage position]</c>, so it is URL-safe,
-/// and a token that is garbage or belongs to another query is recognised as such.
-/// </summary>
-internal static class ListToken
-{
-    public static string Write(string position, string? filter) =>
-        System.Buffers.Text.Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new[] { "1", Hash(filter), position }));
-
-    public static bool TryRead(string token, string? filter, out string position)
-    {
-        position = "";
-        try
-        {
-            var parts = JsonSerializer.Deserialize<string[]>(System.Buffers.Text.Base64Url.DecodeFromChars(token));
-            if (parts is ["1", var hash, { Length: > 0 } stored] && hash == Hash(filter))
-            {
-                position = stored;
-                return true;
-            }
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException)
-        {
-            // Not a token this host wrote.
-        }
-
-        return false;
-    }
-
-    private static string Hash(string? filter) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(filter ?? "")), 0, 8);
 }

@@ -24,6 +24,13 @@ public sealed class PublishedArtifactTests : IClassFixture<PublishedArtifactTest
         ("StartWorkflow", "httpTrigger", "workflows/{name}/instances", "post", Function),
         ("ListInstanceNodes", "httpTrigger", "instances/{id}/nodes", "get", Function),
         ("RerunInstance", "httpTrigger", "instances/{id}/rerun", "post", Function),
+        ("ListInstances", "httpTrigger", "instances", "get", Function),
+        ("GetInstanceStatus", "httpTrigger", "instances/{id}", "get", Function),
+        ("RaiseInstanceEvent", "httpTrigger", "instances/{id}/raiseEvent/{eventName}", "post", Function),
+        ("TerminateInstance", "httpTrigger", "instances/{id}/terminate", "post", Function),
+        ("SuspendInstance", "httpTrigger", "instances/{id}/suspend", "post", Function),
+        ("ResumeInstance", "httpTrigger", "instances/{id}/resume", "post", Function),
+        ("PurgeInstance", "httpTrigger", "instances/{id}", "delete", Function),
         ("WorkflowOrchestrator", "orchestrationTrigger", null, null, null),
         ("RunWorkflowNode", "activityTrigger", null, null, null),
         ("LoadWorkflowDefinition", "activityTrigger", null, null, null),
@@ -65,7 +72,12 @@ public sealed class PublishedArtifactTests : IClassFixture<PublishedArtifactTest
             .Select(f => f.GetProperty("name").GetString())
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(["ListInstanceNodes", "RerunInstance", "StartWorkflow", "TerminateWorkflowInstance"], withClient);
+        Assert.Equal(
+            [
+                "GetInstanceStatus", "ListInstanceNodes", "ListInstances", "PurgeInstance", "RaiseInstanceEvent", "RerunInstance",
+                "ResumeInstance", "StartWorkflow", "SuspendInstance", "TerminateInstance", "TerminateWorkflowInstance",
+            ],
+            withClient);
     }
 
     [Fact]

@@ -8,10 +8,11 @@ namespace Serverless.FunctionApp.Tests.Http;
 
 /// <summary>
 /// The Functions app's HTTP functions end to end against the real <see cref="DurableTaskClient"/> (Durable Task engine,
-/// Azure Storage provider on Azurite): register, validate, start, per-node detail, rerun; and every error answer equal
-/// to the standalone host's for the same request.
+/// Azure Storage provider on Azurite): register, validate, start, per-node detail, rerun, the <c>/api/instances</c>
+/// aliases of the Durable routes (<c>FunctionsHttpApiTests.Instances.cs</c>); and every error answer equal to the
+/// standalone host's for the same request.
 /// </summary>
-public sealed class FunctionsHttpApiTests(HttpFixture fixture) : IClassFixture<HttpFixture>
+public sealed partial class FunctionsHttpApiTests(HttpFixture fixture) : IClassFixture<HttpFixture>
 {
     private const string Sequence = """
         {"name":"fn-seq","nodes":{"a":{"type":"activity","activity":"echo","input":"${{ input }}"},
@@ -33,9 +34,12 @@ public sealed class FunctionsHttpApiTests(HttpFixture fixture) : IClassFixture<H
     {
         Assert.Equal(
             [
-                "GET /api/instances/{id}/nodes", "GET /api/workflows", "GET /api/workflows/{name}", "GET /api/workflows/{name}/versions",
-                "GET /api/workflows/{name}/versions/{version}", "POST /api/instances/{id}/rerun", "POST /api/workflows/validate",
-                "POST /api/workflows/{name}/instances", "PUT /api/workflows/{name}",
+                "DELETE /api/instances/{id}", "GET /api/instances", "GET /api/instances/{id}", "GET /api/instances/{id}/nodes",
+                "GET /api/workflows", "GET /api/workflows/{name}", "GET /api/workflows/{name}/versions",
+                "GET /api/workflows/{name}/versions/{version}", "POST /api/instances/{id}/raiseEvent/{eventName}",
+                "POST /api/instances/{id}/rerun", "POST /api/instances/{id}/resume", "POST /api/instances/{id}/suspend",
+                "POST /api/instances/{id}/terminate", "POST /api/workflows/validate", "POST /api/workflows/{name}/instances",
+                "PUT /api/workflows/{name}",
             ],
             fixture.Functions.Mapped.Order(StringComparer.Ordinal));
     }
@@ -138,6 +142,26 @@ public sealed class FunctionsHttpApiTests(HttpFixture fixture) : IClassFixture<H
         { "POST", "/api/workflows/fn%1B/instances", "{}" },
         { "GET", "/api/instances/fn%1Fnobody/nodes", null },
         { "POST", "/api/instances/fn-nobody%7F/rerun", null },
+        { "GET", "/api/instances/fn-nobody", null },
+        { "GET", "/api/instances/fn-nobody?showInput=maybe", null },
+        { "GET", "/api/instances/fn%0Dnobody", null },
+        { "GET", "/api/instances/back%5Cslash", null },
+        { "DELETE", "/api/instances/fn-nobody", null },
+        { "DELETE", "/api/instances/fn-nobody%08", null },
+        { "POST", "/api/instances/fn-nobody/raiseEvent/go", "{}" },
+        { "POST", "/api/instances/fn-nobody/raiseEvent/go", "{oops" },
+        { "POST", "/api/instances/fn-nobody/raiseEvent/go%09", "1" },
+        { "POST", "/api/instances/fn-nobody/raiseEvent/" + new string('g', 129), "1" },
+        { "POST", "/api/instances/fn-nobody/raiseEvent/go", "\"" + new string('x', 300 * 1024) + "\"" },
+        { "POST", "/api/instances/back%5Cslash/raiseEvent/go", "{}" },
+        { "POST", "/api/instances/fn-nobody/terminate?reason=x", null },
+        { "POST", "/api/instances/fn-nobody/suspend?reason=x", null },
+        { "POST", "/api/instances/fn-nobody/resume?reason=x", null },
+        { "POST", "/api/instances/fn%01nobody/terminate", null },
+        { "GET", "/api/instances?runtimeStatus=Running,Sleeping", null },
+        { "GET", "/api/instances?top=0&createdTimeFrom=yesterday", null },
+        { "GET", "/api/instances?instanceIdPrefix=fn%1F", null },
+        { "GET", "/api/instances?showHistory=1", null },
     };
 
     /// <summary>Bodies only bytes can say (not UTF-8, a byte order mark) and declared charsets.</summary>

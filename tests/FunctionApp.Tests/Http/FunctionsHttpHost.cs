@@ -47,6 +47,9 @@ public sealed class FunctionsHttpHost : IAsyncDisposable
 
     public DurableTaskClient Durable => _hub.Client;
 
+    /// <summary>The app's services (its checkpoint store, registry, options).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The functions mapped from their attributes, as <c>METHOD /api/route</c>.</summary>
     public IReadOnlyList<string> Mapped { get; }
 

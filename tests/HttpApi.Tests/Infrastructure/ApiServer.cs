@@ -22,6 +22,9 @@ internal sealed class ApiServer : IAsyncDisposable
     /// <summary>The instance input limit of this server.</summary>
     public const int MaxPayloadBytes = 2048;
 
+    /// <summary>The <c>Retry-After</c> of this server's 202 status answers.</summary>
+    public const int StatusRetryAfterSeconds = 7;
+
     /// <summary>The definition document limit of this server.</summary>
     public const int MaxDocumentBytes = 4096;
 
@@ -51,7 +54,7 @@ internal sealed class ApiServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => new DefinitionRegistry(
             sp.GetRequiredService<IDefinitionStore>(), TimeProvider.System, DefinitionLimits.Default with { MaxDocumentBytes = MaxDocumentBytes }));
         builder.Services.AddSingleton<IInstanceBackend>(backend);
-        builder.Services.AddSingleton(new WorkflowApiOptions { MaxPayloadBytes = MaxPayloadBytes });
+        builder.Services.AddSingleton(new WorkflowApiOptions { MaxPayloadBytes = MaxPayloadBytes, StatusRetryAfterSeconds = StatusRetryAfterSeconds });
         var app = builder.Build();
         app.MapWorkflowHttpApi();
         await app.StartAsync(cancellationToken);

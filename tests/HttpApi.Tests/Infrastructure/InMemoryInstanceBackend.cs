@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Testing;
 
@@ -104,4 +105,96 @@ internal sealed class InMemoryInstanceBackend : IInstanceBackend
 
     public CheckStatusResponse CreateCheckStatus(HttpRequest request, string instanceId)
         => CheckStatusResponse.FromRequest(request, instanceId, TaskHub, Connection);
+
+    public Task<InstanceStatusAnswer?> GetStatusAsync(string instanceId, StatusQuery show, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Calls++;
+            return Task.FromResult(_starts.ContainsKey(instanceId)
+                ? new InstanceStatusAnswer(show.Build(_engine.State(instanceId), _engine.Plan(instanceId)), StatusBuilder.IsFinal(_engine.State(instanceId).Status))
+                : null);
+        }
+    }
+
+    /// <summary>Pages in ordinal id order; the token is the last id of the page, wrapped as the hosts wrap theirs.</summary>
+    public Task<InstanceStatusPage?> ListAsync(InstanceQuery query, string? continuationToken, StatusQuery show, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Calls++;
+            var filter = $"{query.InstanceIdPrefix}|{string.Join(',', query.Statuses)}|{query.CreatedFrom:O}|{query.CreatedTo:O}";
+            string? after = null;
+            if (continuationToken is not null && !ListToken.TryRead(continuationToken, filter, out after))
+            {
+                return Task.FromResult<InstanceStatusPage?>(null);
+            }
+
+            var selected = _starts.Keys
+                .Where(id => after is null || string.CompareOrdinal(id, after) > 0)
+                .Where(id => query.InstanceIdPrefix is null || id.StartsWith(query.InstanceIdPrefix, StringComparison.Ordinal))
+                .Select(_engine.State)
+                .Where(s => query.Statuses.Count == 0 || query.Statuses.Contains(s.Status))
+                .Where(s => (query.CreatedFrom is null || s.CreatedAt >= query.CreatedFrom) && (query.CreatedTo is null || s.CreatedAt < query.CreatedTo))
+                .OrderBy(s => s.InstanceId, StringComparer.Ordinal)
+                .ToList();
+            var page = selected.Take(query.Top).ToList();
+            var next = selected.Count > query.Top ? ListToken.Write(page[^1].InstanceId, filter) : null;
+            return Task.FromResult<InstanceStatusPage?>(new InstanceStatusPage([.. page.Select(s => show.Build(s, _engine.Plan(s.InstanceId)))], next));
+        }
+    }
+
+    public Task<ApiError?> RaiseEventAsync(string instanceId, string eventName, JsonElement payload, CancellationToken cancellationToken)
+        => SignalAsync(instanceId, () => _engine.RaiseEvent(instanceId, eventName, payload.Clone()));
+
+    public Task<ApiError?> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken)
+        => SignalAsync(instanceId, () => _engine.Terminate(instanceId, reason));
+
+    public Task<ApiError?> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken)
+        => SignalAsync(instanceId, () => _engine.Suspend(instanceId));
+
+    public Task<ApiError?> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken)
+        => SignalAsync(instanceId, () => _engine.Resume(instanceId));
+
+    public Task<ApiError?> PurgeAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Calls++;
+            if (!_starts.ContainsKey(instanceId))
+            {
+                return Task.FromResult<ApiError?>(InstanceErrors.NotFound(instanceId));
+            }
+
+            var status = _engine.State(instanceId).Status;
+            if (!StatusBuilder.IsFinal(status))
+            {
+                return Task.FromResult<ApiError?>(InstanceErrors.NotFinal(instanceId, status.ToString()));
+            }
+
+            _starts.Remove(instanceId);
+            return Task.FromResult<ApiError?>(null);
+        }
+    }
+
+    private Task<ApiError?> SignalAsync(string instanceId, Action signal)
+    {
+        lock (_gate)
+        {
+            Calls++;
+            if (!_starts.ContainsKey(instanceId))
+            {
+                return Task.FromResult<ApiError?>(InstanceErrors.NotFound(instanceId));
+            }
+
+            if (StatusBuilder.IsFinal(_engine.State(instanceId).Status))
+            {
+                return Task.FromResult<ApiError?>(InstanceErrors.Final(instanceId));
+            }
+
+            signal();
+            _engine.RunUntilIdle();
+            return Task.FromResult<ApiError?>(null);
+        }
+    }
 }

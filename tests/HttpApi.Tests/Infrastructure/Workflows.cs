@@ -12,6 +12,9 @@ internal static class Workflows
     /// <summary>Another workflow, for id conflicts across workflows.</summary>
     public const string Other = """{"name":"other","nodes":{"a":{"type":"set","value":1}}}""";
 
+    /// <summary>Waits for the event <c>go</c> and outputs its payload.</summary>
+    public const string Waiter = """{"name":"waiter","nodes":{"e":{"type":"event","event":"go"}},"output":"${{ nodes.e.output }}"}""";
+
     /// <summary>Fails at once.</summary>
     public const string Broken = """{"name":"broken","nodes":{"stop":{"type":"fail","error":"Broken","message":"it broke"}}}""";
 }
