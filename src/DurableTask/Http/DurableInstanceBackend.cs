@@ -65,6 +65,9 @@ public sealed class DurableInstanceBackend : IInstanceBackend
             return new StartConflict(start?.Workflow, start?.Version);
         }
 
+        // A checkpoint left by an earlier instance of this id (purged through the Durable extension's own route, which
+        // knows nothing of checkpoints) would outrank the new instance's first checkpoints: it goes first.
+        await _checkpoints.DeleteAsync(instanceId, cancellationToken);
         await _client.ScheduleNewOrchestrationInstanceAsync(
             TaskNames.Orchestrator, new OrchestrationInput(workflow.Name, workflow.Version, input), new StartOrchestrationOptions(instanceId), cancellationToken);
         return null;

@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using Serverless.DurableTask.Http;
+using Serverless.Engine.Decisions;
 using Serverless.Engine.Hosting;
 
 namespace Serverless.DurableTask.Tests.OnAzurite;
@@ -36,5 +39,25 @@ public sealed class BlobCheckpointStoreTests(DurableTaskFixture fixture)
         await Task.WhenAll(checkpoints.Select(c => store.SaveAsync("cp-race", c, timeout.Token)));
 
         Assert.Equal("g2s9", (await store.LoadAsync("cp-race", timeout.Token))!.State);
+    }
+
+    [Fact]
+    public async Task Start_OfAnIdWhosePurgeLeftACheckpoint_RecordsTheNewInstancesNodes()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = timeout.Token;
+        var store = fixture.Hub.Checkpoints;
+        await fixture.Hub.RegisterAsync("""{"name":"cp-seq","nodes":{"a":{"type":"set","value":"${{ input }}"}},"output":"${{ nodes.a.output }}"}""", ct);
+
+        // What the Durable extension's own purge route leaves: a checkpoint ranked above a new instance's first ones.
+        await store.SaveAsync("cp-reused", Checkpoint(50, 500), ct);
+        var backend = new DurableInstanceBackend(fixture.Hub.Client, store);
+        var plan = await fixture.Hub.Registry.ResolveAsync("cp-seq", null, ct);
+        Assert.Null(await backend.StartAsync(plan!, "cp-reused", JsonSerializer.SerializeToElement(3), ct));
+        await fixture.Hub.WaitAsync("cp-reused", ct);
+
+        var state = await fixture.Hub.StateAsync("cp-reused", ct);
+        Assert.Equal(InstanceStatus.Completed, state!.Status);
+        Assert.Equal(NodeStatus.Succeeded, state.Nodes["a"].Status);
     }
 }
