@@ -227,7 +227,8 @@ internal sealed class HttpNodeExecutor : IDisposable
             HopResult result;
             try
             {
-                result = await host.Pipeline.ExecuteAsync(static (h, ct) => new ValueTask<HopResult>(h.Executor.SendHopAsync(h, ct)), hop, attempt.Token)
+                result = await host.Pipeline.ExecuteAsync(
+                        static (state, ct) => new ValueTask<HopResult>(state.Hop.Executor.SendHopAsync(state.Hop, state.Host, ct)), (Hop: hop, Host: host), attempt.Token)
                     .ConfigureAwait(false);
             }
             catch (BrokenCircuitException ex)
@@ -325,10 +326,9 @@ internal sealed class HttpNodeExecutor : IDisposable
         }
     }
 
-    private async Task<HopResult> SendHopAsync(Hop hop, CancellationToken cancellationToken)
+    private async Task<HopResult> SendHopAsync(Hop hop, DownstreamHost host, CancellationToken cancellationToken)
     {
         var attempt = hop.Attempt;
-        var host = Hosts.Get(hop.Uri);
         var request = hop.Plan.CreateMessage(hop.Uri, hop.Method, hop.WithBody, hop.CrossOrigin);
         try
         {

@@ -58,13 +58,13 @@ internal sealed class InstanceClient(
     {
         if (!ApiValidation.IsPossibleInstanceId(instanceId))
         {
-            return ApiError.NotFound($"Instance '{ApiValidation.Shorten(instanceId)}' does not exist.");
+            return InstanceErrors.NotFound(instanceId);
         }
 
         return await runtime.DeliverCheckedAsync(instanceId, @event, null, cancellationToken) switch
         {
-            DeliveryResult.NotFound => ApiError.NotFound($"Instance '{instanceId}' does not exist."),
-            DeliveryResult.Final => ApiError.Gone($"Instance '{instanceId}' is final; it takes no more events."),
+            DeliveryResult.NotFound => InstanceErrors.NotFound(instanceId),
+            DeliveryResult.Final => InstanceErrors.Final(instanceId),
             DeliveryResult.QueueFull => ApiError.QueueFull(
                 $"Instance '{instanceId}' already holds {runtime.MaxQueuedEvents} raised events that no node has taken yet; raise this one later (Host:MaxQueuedEvents)."),
             _ => null,
@@ -95,12 +95,12 @@ internal sealed class InstanceClient(
         var record = await GetAsync(instanceId, cancellationToken);
         if (record is null)
         {
-            return ApiError.NotFound($"Instance '{instanceId}' does not exist.");
+            return InstanceErrors.NotFound(instanceId);
         }
 
         if (!StatusBuilder.IsFinal(record.State.Status))
         {
-            return ApiError.Conflict($"Instance '{instanceId}' is {record.State.Status}; terminate it and wait until it is Terminated before purging.");
+            return InstanceErrors.NotFinal(instanceId, record.State.Status.ToString());
         }
 
         try
@@ -109,7 +109,7 @@ internal sealed class InstanceClient(
         }
         catch (Azure.RequestFailedException ex) when (ex.Status is 404)
         {
-            return ApiError.NotFound($"Instance '{instanceId}' does not exist.");
+            return InstanceErrors.NotFound(instanceId);
         }
         catch (Azure.RequestFailedException ex) when (ex.Status is 412)
         {

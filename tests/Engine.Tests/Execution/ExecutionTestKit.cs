@@ -47,8 +47,7 @@ internal static class ExecutionTestKit
         var template = Template.Compile(request as JsonElement? ?? Json(request), $"{node.Pointer}/request", new TemplateOptions { AllowSecrets = true }, errors)
             ?? throw new ArgumentException(string.Join("; ", errors), nameof(request));
         node = node with { Request = template };
-        var scope = new ExpressionScope { Input = Json(input), Instance = new InstanceInfo(InstanceId, "orders", 1, DateTimeOffset.UnixEpoch), Now = DateTimeOffset.UnixEpoch };
-        var evaluated = template.Evaluate(scope, out var secrets);
+        var evaluated = template.Evaluate(Expressions.Scopes.Minimal(input), out var secrets);
         var command = new RunNode($"{InstanceId}:{node.Id}:0:{attempt}", node.Id, node.Id, evaluated, timeout) { Secrets = secrets.Count > 0 ? secrets : null };
         return new NodeWork(InstanceId, node, command);
     }
