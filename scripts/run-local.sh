@@ -144,8 +144,8 @@ done
 
 echo "run-local: building and starting the host on $URLS (Ctrl-C stops the host and the Azurite this script started)"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
-dotnet build "$ROOT/src/Host/Host.csproj" -c Release -v quiet -nologo
+dotnet build "$ROOT/src/Standalone/Standalone.csproj" -c Release -v quiet -nologo
 # The built assembly runs directly (not under 'dotnet run') so Ctrl-C and SIGTERM reach the host itself.
-dotnet "$ROOT/src/Host/bin/Release/net10.0/Serverless.Host.dll" "$@" &
+dotnet "$ROOT/src/Standalone/bin/Release/net10.0/Serverless.Standalone.dll" "$@" &
 HOST_PID=$!
 wait "$HOST_PID"

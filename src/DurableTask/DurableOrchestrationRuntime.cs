@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.DurableTask;
 using Serverless.Engine;
 using Serverless.Engine.Execution;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 
 namespace Serverless.DurableTask;
 

@@ -1,4 +1,4 @@
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 
 namespace Serverless.DurableTask;
 

@@ -1,7 +1,8 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Serverless.Engine.Api;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
+using Serverless.Engine.Registry;
 
 namespace Serverless.DurableTask;
 

@@ -2,7 +2,8 @@ using System.Text.Json;
 using Microsoft.DurableTask;
 using Serverless.Engine;
 using Serverless.Engine.Api;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
+using Serverless.Engine.Registry;
 
 namespace Serverless.DurableTask;
 

@@ -1,6 +1,6 @@
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 
 namespace Serverless.FunctionApp;
 

@@ -6,11 +6,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Engine.Api;
 using Serverless.Engine.Execution;
-using Serverless.Engine.Hosting;
-using Serverless.Engine.Storage;
+using Serverless.Engine.Replay;
+using Serverless.Engine.Registry;
 using Serverless.DurableTask;
 using Serverless.DurableTask.Storage;
-using Serverless.Host.Storage;
+using Serverless.Standalone.Storage;
 using Serverless.HttpApi;
 
 namespace Serverless.FunctionApp;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Serverless.Engine.Api;
+using Serverless.Engine.Registry;
 
 namespace Serverless.HttpApi;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Engine.Api;
+using Serverless.Engine.Registry;
 
 namespace Serverless.HttpApi;
 

@@ -1,6 +1,6 @@
 using Serverless.Conformance.Tests.Runners;
 using Serverless.Conformance.Tests.Scenarios;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 
 namespace Serverless.Conformance.Tests;
 

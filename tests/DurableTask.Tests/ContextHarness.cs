@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Moq.Protected;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 using Serverless.DurableTask;
 
 namespace Serverless.DurableTask.Tests;

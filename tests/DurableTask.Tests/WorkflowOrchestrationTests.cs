@@ -2,9 +2,10 @@ using System.Text.Json;
 using Microsoft.DurableTask;
 using Moq;
 using Serverless.Engine.Api;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 using Serverless.DurableTask;
 using static Serverless.DurableTask.Tests.Workflows;
+using Serverless.Engine.Registry;
 
 namespace Serverless.DurableTask.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Serverless.Engine.Definitions;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 
 namespace Serverless.DurableTask.Tests;
 

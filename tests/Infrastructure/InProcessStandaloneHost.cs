@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serverless.Engine.Execution;
-using Serverless.Host;
+using Serverless.Standalone;
 
 namespace Serverless.Testing;
 
@@ -30,7 +30,7 @@ public static class InProcessStandaloneHost
         LogLevel? consoleLogLevel = null,
         string? apiKey = null)
     {
-        var builder = ServerlessHost.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
+        var builder = StandaloneHost.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
         var config = new Dictionary<string, string?>
         {
             ["Host:Storage:ConnectionString"] = connectionString,
@@ -54,7 +54,7 @@ public static class InProcessStandaloneHost
             builder.Services.AddSingleton(executor);
         }
 
-        var app = ServerlessHost.Build(builder);
+        var app = StandaloneHost.Build(builder);
         try
         {
             await app.StartAsync(cancellationToken);

@@ -10,8 +10,8 @@ using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
-using Serverless.Engine.Hosting;
-using Serverless.Engine.Storage;
+using Serverless.Engine.Replay;
+using Serverless.Engine.Registry;
 
 namespace Serverless.Testing;
 

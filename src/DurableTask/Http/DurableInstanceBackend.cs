@@ -5,8 +5,9 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 using Serverless.HttpApi;
+using Serverless.Engine.Registry;
 
 namespace Serverless.DurableTask.Http;
 
@@ -264,7 +265,7 @@ public sealed class DurableInstanceBackend : IInstanceBackend
             return (null, null);
         }
 
-        var terminated = !StatusBuilder.IsFinal(state.Status) && instance.RuntimeStatus == OrchestrationRuntimeStatus.Terminated;
+        var terminated = !state.Status.IsFinal && instance.RuntimeStatus == OrchestrationRuntimeStatus.Terminated;
         var plan = withPlan || terminated ? await PlanOfAsync(state, cancellationToken) : null;
         if (terminated && plan is not null)
         {

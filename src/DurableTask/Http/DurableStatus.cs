@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.DurableTask.Client;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 using Serverless.HttpApi;
 
 namespace Serverless.DurableTask.Http;

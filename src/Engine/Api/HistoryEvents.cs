@@ -70,7 +70,7 @@ public static class HistoryEvents
             history.Add(entry);
         }
 
-        if (StatusBuilder.IsFinal(state.Status))
+        if (state.Status.IsFinal)
         {
             var end = new JsonObject
             {

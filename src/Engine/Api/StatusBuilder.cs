@@ -15,9 +15,6 @@ public static class StatusBuilder
     /// <summary>Largest serialized <c>customStatus</c> in bytes (it is always smaller).</summary>
     public const int MaxCustomStatusBytes = 16 * 1024;
 
-    /// <summary>True for Completed, Failed and Terminated.</summary>
-    public static bool IsFinal(Decisions.InstanceStatus status) => status is Decisions.InstanceStatus.Completed or Decisions.InstanceStatus.Failed or Decisions.InstanceStatus.Terminated;
-
     /// <summary>The Durable <c>runtimeStatus</c> name.</summary>
     public static string RuntimeStatusName(Decisions.InstanceStatus status) => status.ToString();
 

@@ -4,7 +4,8 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.DurableTask;
 using Serverless.Engine.Api;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
+using Serverless.Engine.Registry;
 
 namespace Serverless.FunctionApp.Durable;
 

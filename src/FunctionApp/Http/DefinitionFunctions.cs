@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Engine.Api;
 using Serverless.HttpApi;
+using Serverless.Engine.Registry;
 
 namespace Serverless.FunctionApp.Http;
 

@@ -4,8 +4,9 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Serverless.DurableTask.Http;
 using Serverless.Engine.Api;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 using Serverless.HttpApi;
+using Serverless.Engine.Registry;
 
 namespace Serverless.FunctionApp.Http;
 

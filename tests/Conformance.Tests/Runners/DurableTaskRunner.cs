@@ -7,7 +7,7 @@ using Serverless.DurableTask;
 using Serverless.DurableTask.Http;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 using Serverless.HttpApi;
 using Serverless.Testing;
 

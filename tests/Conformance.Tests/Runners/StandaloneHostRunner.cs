@@ -13,15 +13,15 @@ using Microsoft.Extensions.Options;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Execution;
-using Serverless.Host;
-using Serverless.Host.Storage;
+using Serverless.Standalone;
+using Serverless.Standalone.Storage;
 using Serverless.Testing;
 
 namespace Serverless.Conformance.Tests.Runners;
 
 /// <summary>
 /// The standalone host (src/Host) in this process on 127.0.0.1 port 0 over Azurite, driven only through its HTTP API
-/// (as tests/Host.Tests' InProcessHost), with <see cref="ScriptedActivities"/> as its node executor. States over
+/// (as tests/Standalone.Tests' InProcessHost), with <see cref="ScriptedActivities"/> as its node executor. States over
 /// 64 KiB go to blobs (<c>Host:InlineStateLimit</c>), so the large-value scenario crosses the blob path.
 /// </summary>
 public sealed class StandaloneHostRunner : IWorkflowRunner
@@ -172,7 +172,7 @@ public sealed class StandaloneHostRunner : IWorkflowRunner
     /// </remarks>
     public async Task<Refusal?> PlantNewerSemanticsAsync(string workflow, string instanceId, JsonElement input, CancellationToken cancellationToken)
     {
-        var options = Options.Create(new ServerlessHostOptions { Storage = new StorageOptions { ConnectionString = _connectionString, TaskHub = RefusalTaskHub } });
+        var options = Options.Create(new StandaloneHostOptions { Storage = new StorageOptions { ConnectionString = _connectionString, TaskHub = RefusalTaskHub } });
         var storage = new TaskHubStorage(options, new StorageRequestCounter());
         await storage.EnsureCreatedAsync(cancellationToken);
         var now = TimeProvider.System.GetUtcNow();

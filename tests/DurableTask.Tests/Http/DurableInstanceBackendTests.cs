@@ -14,8 +14,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serverless.DurableTask.Http;
 using Serverless.Engine.Api;
-using Serverless.Engine.Hosting;
-using Serverless.Engine.Storage;
+using Serverless.Engine.Replay;
+using Serverless.Engine.Registry;
 using Serverless.HttpApi;
 using static Serverless.DurableTask.Tests.Workflows;
 

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Serverless.DurableTask.Http;
 using Serverless.Engine.Decisions;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 
 namespace Serverless.DurableTask.Tests.OnAzurite;
 

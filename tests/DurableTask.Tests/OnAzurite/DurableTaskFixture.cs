@@ -1,5 +1,5 @@
 using Serverless.Engine.Definitions;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 using Serverless.Testing;
 
 namespace Serverless.DurableTask.Tests.OnAzurite;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 
 namespace Serverless.FunctionApp.Tests.Http;
 

@@ -12,9 +12,10 @@ using Microsoft.Extensions.Logging;
 using Serverless.DurableTask.Http;
 using Serverless.Engine.Api;
 using Serverless.Engine.Execution;
-using Serverless.Engine.Hosting;
+using Serverless.Engine.Replay;
 using Serverless.HttpApi;
 using Serverless.Testing;
+using Serverless.Engine.Registry;
 
 namespace Serverless.FunctionApp.Tests.Http;
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serverless.Engine.Api;
 using Serverless.Engine.Definitions;
-using Serverless.Engine.Storage;
+using Serverless.Engine.Registry;
 
 namespace Serverless.HttpApi.Tests.Infrastructure;
 

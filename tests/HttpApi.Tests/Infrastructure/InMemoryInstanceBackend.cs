@@ -112,7 +112,7 @@ internal sealed class InMemoryInstanceBackend : IInstanceBackend
         {
             Calls++;
             return Task.FromResult(_starts.ContainsKey(instanceId)
-                ? new InstanceStatusAnswer(show.Build(_engine.State(instanceId), _engine.Plan(instanceId)), StatusBuilder.IsFinal(_engine.State(instanceId).Status))
+                ? new InstanceStatusAnswer(show.Build(_engine.State(instanceId), _engine.Plan(instanceId)), _engine.State(instanceId).Status.IsFinal)
                 : null);
         }
     }
@@ -167,7 +167,7 @@ internal sealed class InMemoryInstanceBackend : IInstanceBackend
             }
 
             var status = _engine.State(instanceId).Status;
-            if (!StatusBuilder.IsFinal(status))
+            if (!status.IsFinal)
             {
                 return Task.FromResult<ApiError?>(InstanceErrors.NotFinal(instanceId, status.ToString()));
             }
@@ -187,7 +187,7 @@ internal sealed class InMemoryInstanceBackend : IInstanceBackend
                 return Task.FromResult<ApiError?>(InstanceErrors.NotFound(instanceId));
             }
 
-            if (StatusBuilder.IsFinal(_engine.State(instanceId).Status))
+            if (_engine.State(instanceId).Status.IsFinal)
             {
                 return Task.FromResult<ApiError?>(InstanceErrors.Final(instanceId));
             }

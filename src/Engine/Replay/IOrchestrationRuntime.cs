@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Serverless.Engine.Decisions;
+using Serverless.Engine.Execution;
+
+namespace Serverless.Engine.Replay;
+
+/// <summary>
+/// What <see cref="OrchestrationDriver"/> needs from a replaying durable runtime (Durable Functions'
+/// <c>TaskOrchestrationContext</c> in <c>src/FunctionApp</c>). Each method maps to one durable primitive.
+/// </summary>
+/// <remarks>
+/// WARNING: implementations run inside orchestrator code and replay. They must not read the clock, generate ids or do
+/// I/O themselves: every call here must be a durable action (activity, timer, event wait, sub-orchestration) or a pure
+/// read of replay-safe context state.
+/// </remarks>
+public interface IOrchestrationRuntime
+{
+    /// <summary>The instance id.</summary>
+    string InstanceId { get; }
+
+    /// <summary>The replay-safe current time (the orchestration's, never the machine's).</summary>
+    DateTimeOffset UtcNow { get; }
+
+    /// <summary>Loads a registered definition through a durable activity, so a replay reads it from history.</summary>
+    /// <param name="workflow">The workflow name.</param>
+    /// <param name="version">The version; null means the latest.</param>
+    /// <returns>The definition, or null when the workflow or version is not registered.</returns>
+    Task<DefinitionSnapshot?> LoadDefinitionAsync(string workflow, int? version);
+
+    /// <summary>Runs one attempt of node work in an activity. Never throws for a failure of the work.</summary>
+    Task<NodeOutcome> RunNodeAsync(NodeActivityRequest request);
+
+    /// <summary>Starts a durable timer that completes at <paramref name="dueAt"/>, or is cancelled through the token.</summary>
+    Task CreateTimer(DateTimeOffset dueAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits for the next event named <paramref name="name"/>. The driver keeps one such wait per name and never
+    /// cancels it (Durable serves waiters of one name last-in-first-out, and a cancelled wait still swallows an event).
+    /// </summary>
+    Task<JsonElement> WaitForEventAsync(string name);
+
+    /// <summary>Runs a child instance to its end. Never throws for the child's failure; reports it in the result.</summary>
+    Task<ChildOutcome> RunChildAsync(ChildRequest request);
+
+    /// <summary>Terminates a child instance (through an activity, so it is durable and replay-safe).</summary>
+    Task TerminateChildAsync(string childInstanceId, string reason);
+
+    /// <summary>Saves a checkpoint of the driver state through an activity (best effort; see <see cref="ICheckpointStore"/>).</summary>
+    Task SaveCheckpointAsync(Continuation checkpoint);
+
+    /// <summary>Publishes progress (the API's <c>customStatus</c>), at most 16 KB serialized.</summary>
+    void SetCustomStatus(object? status);
+
+    /// <summary>Restarts the instance with <paramref name="input"/> and a fresh history, keeping unprocessed events.</summary>
+    void ContinueAsNew(OrchestrationInput input);
+}
+
+/// <summary>A registered definition as an activity returns it to the orchestration.</summary>
+/// <param name="Version">The version (resolved when the latest was asked for).</param>
+/// <param name="Json">The document.</param>
+public sealed record DefinitionSnapshot(int Version, string Json);
+
+/// <summary>The input of the node activity: enough to find the node and run the decider's command.</summary>
+/// <param name="InstanceId">The instance.</param>
+/// <param name="Workflow">The workflow name.</param>
+/// <param name="Version">The pinned version.</param>
+/// <param name="Command">The decider's command.</param>
+public sealed record NodeActivityRequest(string InstanceId, string Workflow, int Version, RunNode Command);
+
+/// <summary>What a child needs to start.</summary>
+/// <param name="ChildInstanceId">The derived child instance id.</param>
+/// <param name="Workflow">The child workflow.</param>
+/// <param name="Version">The version; null means the latest, resolved by the runtime.</param>
+/// <param name="Input">The child's input.</param>
+public sealed record ChildRequest(string ChildInstanceId, string Workflow, int? Version, JsonElement Input);
+
+/// <summary>How a child ended.</summary>
+/// <param name="Version">The version the child ran, when known.</param>
+/// <param name="Output">The output when it completed.</param>
+/// <param name="Error">The error when it failed or could not start.</param>
+public sealed record ChildOutcome(int? Version, JsonElement? Output, WorkflowError? Error)
+{
+    /// <summary>A completed child.</summary>
+    public static ChildOutcome Completed(int version, JsonElement output) => new(version, output, null);
+
+    /// <summary>A failed child.</summary>
+    public static ChildOutcome Failed(int? version, WorkflowError error) => new(version, null, error);
+}

@@ -1,0 +1,9 @@
+using Serverless.Standalone;
+using Serverless.Samples.Activities;
+
+var builder = StandaloneHost.CreateBuilder(args);
+
+// Activities this host offers besides the built-in 'echo'; a host of your own registers yours the same way.
+builder.Services.AddSampleActivities();
+var app = StandaloneHost.Build(builder);
+await app.RunAsync();
