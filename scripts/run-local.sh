@@ -44,12 +44,13 @@ listening() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Asks 127.0.0.1:port "GET /devstoreaccount1" with a storage API version from the future and prints the answer's
 # Server header and x-ms-error-code as "server|code": Azurite answers "Azurite-Table/3.x|" on its table port, and
 # "...|InvalidHeaderValue" when it checks API versions (started without --skipApiVersionCheck, it refuses this host's
-# storage SDK). Prints "|" when nothing answers HTTP within 2 seconds. Plain bash, so the check needs no curl.
+# storage SDK). Prints "|" when nothing answers HTTP within 5 seconds (an Azurite on a busy machine can take over 2).
+# Plain bash, so the check needs no curl.
 probe() {
   local port="$1" line server="" code=""
   exec 3<>"/dev/tcp/127.0.0.1/$port" || { echo "|"; return 0; }
   printf 'GET /devstoreaccount1 HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nx-ms-version: 2099-12-31\r\nConnection: close\r\n\r\n' "$port" >&3 2>/dev/null || true
-  while IFS= read -r -t 2 line <&3; do
+  while IFS= read -r -t 5 line <&3; do
     line="${line%$'\r'}"
     [[ -z "$line" ]] && break
     case "$line" in

@@ -13,7 +13,6 @@ namespace Serverless.DurableTask;
 /// <remarks>WARNING: orchestrator code. No clock, no I/O, no awaiting anything but the context's tasks.</remarks>
 internal sealed class DurableOrchestrationRuntime : IOrchestrationRuntime
 {
-    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement.Clone();
     private readonly TaskOrchestrationContext _context;
 
     public DurableOrchestrationRuntime(TaskOrchestrationContext context) => _context = context ?? throw new ArgumentNullException(nameof(context));
@@ -46,7 +45,7 @@ internal sealed class DurableOrchestrationRuntime : IOrchestrationRuntime
     {
         // An event raised without a body arrives as no value at all; the decider sees JSON null.
         var payload = await _context.WaitForExternalEvent<JsonElement>(name);
-        return payload.ValueKind == JsonValueKind.Undefined ? JsonNull : payload;
+        return payload.ValueKind == JsonValueKind.Undefined ? JsonValues.Null : payload;
     }
 
     public async Task<ChildOutcome> RunChildAsync(ChildRequest request)
@@ -67,7 +66,7 @@ internal sealed class DurableOrchestrationRuntime : IOrchestrationRuntime
                 TaskNames.Orchestrator,
                 new OrchestrationInput(request.Workflow, version, request.Input),
                 new SubOrchestrationOptions(retry: null, instanceId: request.ChildInstanceId));
-            return ChildOutcome.Completed(version.Value, output ?? JsonNull);
+            return ChildOutcome.Completed(version.Value, output ?? JsonValues.Null);
         }
         catch (TaskFailedException ex)
         {

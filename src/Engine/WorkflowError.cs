@@ -41,4 +41,8 @@ public static class ErrorTypes
     public const string WorkflowNotFound = "WorkflowNotFound";
     /// <summary>The instance was terminated.</summary>
     public const string Terminated = "Terminated";
+    /// <summary>The host could not apply an event to the instance after repeated attempts (the standalone host).</summary>
+    public const string HostError = "HostError";
+    /// <summary>A queue message for the instance kept failing until its delivery count ran out (the standalone host).</summary>
+    public const string PoisonMessage = "PoisonMessage";
 }

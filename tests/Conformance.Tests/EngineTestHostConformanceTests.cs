@@ -1,3 +1,4 @@
+using Serverless.Conformance.Tests.Infrastructure;
 using Serverless.Conformance.Tests.Runners;
 using Serverless.Conformance.Tests.Scenarios;
 

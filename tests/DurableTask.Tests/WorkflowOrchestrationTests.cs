@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Microsoft.DurableTask;
 using Moq;
-using Serverless.Engine.Api;
-using Serverless.Engine.Replay;
 using Serverless.DurableTask;
-using static Serverless.DurableTask.Tests.Workflows;
+using Serverless.DurableTask.Tests.Infrastructure;
+using Serverless.Engine.Api;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Replay;
+using static Serverless.DurableTask.Tests.Infrastructure.Workflows;
 
 namespace Serverless.DurableTask.Tests;
 

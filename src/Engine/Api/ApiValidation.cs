@@ -85,8 +85,7 @@ public static partial class ApiValidation
         var json = body[bom..];
         if (json.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
-            using var empty = JsonDocument.Parse("null");
-            value = empty.RootElement.Clone();
+            value = JsonValues.Null;
             return null;
         }
 

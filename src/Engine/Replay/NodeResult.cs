@@ -21,13 +21,11 @@ public sealed record NodeResult(bool Succeeded, JsonElement? Output, WorkflowErr
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown node outcome."),
     };
 
-    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement.Clone();
-
     /// <summary>
     /// Converts back; a JSON <c>null</c> output (which serializers read back as a missing value) stays JSON null, and a
     /// malformed result (no error on failure) becomes an ActivityError.
     /// </summary>
     public NodeOutcome ToOutcome() => Succeeded
-        ? NodeOutcome.Success(Output is { ValueKind: not JsonValueKind.Undefined } output ? output : JsonNull)
+        ? NodeOutcome.Success(Output is { ValueKind: not JsonValueKind.Undefined } output ? output : JsonValues.Null)
         : NodeOutcome.Failure(Error ?? new WorkflowError(ErrorTypes.ActivityError, "The node activity reported a failure without an error."), RetryAfter);
 }

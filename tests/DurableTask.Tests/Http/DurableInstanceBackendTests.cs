@@ -17,7 +17,7 @@ using Serverless.Engine.Api;
 using Serverless.Engine.Replay;
 using Serverless.Engine.Registry;
 using Serverless.HttpApi;
-using static Serverless.DurableTask.Tests.Workflows;
+using static Serverless.DurableTask.Tests.Infrastructure.Workflows;
 
 namespace Serverless.DurableTask.Tests.Http;
 

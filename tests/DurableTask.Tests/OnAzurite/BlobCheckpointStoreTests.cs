@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Serverless.DurableTask.Http;
+using Serverless.DurableTask.Tests.Infrastructure;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Replay;
 

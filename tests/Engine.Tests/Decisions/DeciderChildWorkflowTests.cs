@@ -1,5 +1,5 @@
 using Serverless.Engine.Decisions;
-using static Serverless.Engine.Tests.Decisions.Wf;
+using static Serverless.Engine.Tests.Infrastructure.Wf;
 
 namespace Serverless.Engine.Tests.Decisions;
 

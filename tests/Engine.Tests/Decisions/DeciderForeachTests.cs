@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Testing;
-using static Serverless.Engine.Tests.Decisions.Wf;
+using static Serverless.Engine.Tests.Infrastructure.Wf;
 
 namespace Serverless.Engine.Tests.Decisions;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Testing;
-using static Serverless.Engine.Tests.Decisions.Wf;
+using Serverless.Engine.Tests.Infrastructure;
+using static Serverless.Engine.Tests.Infrastructure.Wf;
 
 namespace Serverless.Engine.Tests.Decisions;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Testing;
-using static Serverless.Engine.Tests.Decisions.Wf;
+using static Serverless.Engine.Tests.Infrastructure.Wf;
 
 namespace Serverless.Engine.Tests.Decisions;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Engine.Execution;
-using static Serverless.Engine.Tests.Execution.ExecutionTestKit;
+using static Serverless.Engine.Tests.Infrastructure.ExecutionTestKit;
 
 namespace Serverless.Engine.Tests.Execution;
 

@@ -1,5 +1,6 @@
 using System.Net.Http;
-using static Serverless.Engine.Tests.Execution.ExecutionTestKit;
+using Serverless.Engine.Tests.Infrastructure;
+using static Serverless.Engine.Tests.Infrastructure.ExecutionTestKit;
 
 namespace Serverless.Engine.Tests.Execution;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Engine.Execution;
-using static Serverless.Engine.Tests.Execution.ExecutionTestKit;
+using Serverless.Engine.Tests.Infrastructure;
+using static Serverless.Engine.Tests.Infrastructure.ExecutionTestKit;
 
 namespace Serverless.Engine.Tests.Execution;
 

@@ -5,7 +5,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
-using static Serverless.Engine.Tests.Execution.ExecutionTestKit;
+using Serverless.Engine.Tests.Infrastructure;
+using static Serverless.Engine.Tests.Infrastructure.ExecutionTestKit;
 
 namespace Serverless.Engine.Tests.Execution;
 

@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Expressions;
+using Serverless.Engine.Tests.Infrastructure;
 using Serverless.Samples.Activities;
-using static Serverless.Engine.Tests.Execution.ExecutionTestKit;
+using static Serverless.Engine.Tests.Infrastructure.ExecutionTestKit;
 
 namespace Serverless.Engine.Tests.Execution;
 

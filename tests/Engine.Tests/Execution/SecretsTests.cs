@@ -3,9 +3,10 @@ using System.Net.Sockets;
 using System.Text.Json;
 using CsCheck;
 using Microsoft.Extensions.Configuration;
-using Serverless.Engine.Expressions;
 using Serverless.Engine.Execution;
-using static Serverless.Engine.Tests.Execution.ExecutionTestKit;
+using Serverless.Engine.Expressions;
+using Serverless.Engine.Tests.Infrastructure;
+using static Serverless.Engine.Tests.Infrastructure.ExecutionTestKit;
 
 namespace Serverless.Engine.Tests.Execution;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Serverless.Engine.Expressions;
+using Serverless.Engine.Tests.Infrastructure;
 
 namespace Serverless.Engine.Tests.Expressions;
 

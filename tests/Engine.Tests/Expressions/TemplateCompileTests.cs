@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Expressions;
+using Serverless.Engine.Tests.Infrastructure;
 
 namespace Serverless.Engine.Tests.Expressions;
 

@@ -5,7 +5,7 @@ using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Replay;
-using static Serverless.Engine.Tests.Replay.HostingFixtures;
+using static Serverless.Engine.Tests.Infrastructure.ReplayFixtures;
 using Serverless.Engine.Registry;
 
 namespace Serverless.Engine.Tests.Replay;

@@ -3,9 +3,10 @@ using System.Text.Json;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Execution;
-using Serverless.Engine.Replay;
-using static Serverless.Engine.Tests.Replay.HostingFixtures;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Replay;
+using Serverless.Engine.Tests.Infrastructure;
+using static Serverless.Engine.Tests.Infrastructure.ReplayFixtures;
 
 namespace Serverless.Engine.Tests.Replay;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Serverless.Engine.Replay;
-using static Serverless.Engine.Tests.Replay.HostingFixtures;
+using static Serverless.Engine.Tests.Infrastructure.ReplayFixtures;
 
 namespace Serverless.Engine.Tests.Replay;
 

@@ -1,6 +1,6 @@
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Testing;
-using static Serverless.Engine.Tests.Decisions.Wf;
+using static Serverless.Engine.Tests.Infrastructure.Wf;
 
 namespace Serverless.Engine.Tests.Testing;
 

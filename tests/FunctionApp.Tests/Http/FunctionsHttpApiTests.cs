@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.DurableTask.Client;
+using Serverless.FunctionApp.Tests.Infrastructure;
 
 namespace Serverless.FunctionApp.Tests.Http;
 

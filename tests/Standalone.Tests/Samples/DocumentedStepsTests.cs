@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Serverless.Standalone.Tests.Infrastructure;
 using Serverless.Testing;
 
 namespace Serverless.Standalone.Tests.Samples;

@@ -3,7 +3,7 @@ using Serverless.Conformance.Tests.Runners;
 using Serverless.Conformance.Tests.Scenarios;
 using Serverless.Testing;
 
-namespace Serverless.Conformance.Tests;
+namespace Serverless.Conformance.Tests.Infrastructure;
 
 /// <summary>
 /// One runner for a test class: created once, every scenario's definitions registered, then every scenario started at

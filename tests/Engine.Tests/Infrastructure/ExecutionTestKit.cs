@@ -9,7 +9,7 @@ using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Expressions;
 
-namespace Serverless.Engine.Tests.Execution;
+namespace Serverless.Engine.Tests.Infrastructure;
 
 internal static class ExecutionTestKit
 {
@@ -47,7 +47,7 @@ internal static class ExecutionTestKit
         var template = Template.Compile(request as JsonElement? ?? Json(request), $"{node.Pointer}/request", new TemplateOptions { AllowSecrets = true }, errors)
             ?? throw new ArgumentException(string.Join("; ", errors), nameof(request));
         node = node with { Request = template };
-        var evaluated = template.Evaluate(Expressions.Scopes.Minimal(input), out var secrets);
+        var evaluated = template.Evaluate(Scopes.Minimal(input), out var secrets);
         var command = new RunNode($"{InstanceId}:{node.Id}:0:{attempt}", node.Id, node.Id, evaluated, timeout) { Secrets = secrets.Count > 0 ? secrets : null };
         return new NodeWork(InstanceId, node, command);
     }

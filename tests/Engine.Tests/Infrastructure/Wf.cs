@@ -3,7 +3,7 @@ using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Testing;
 
-namespace Serverless.Engine.Tests.Decisions;
+namespace Serverless.Engine.Tests.Infrastructure;
 
 /// <summary>Shared helpers for the decider's end-to-end tests: JSON, plans, hosts, results and assertions.</summary>
 internal static class Wf

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Serverless.Standalone.Tests.Samples;
+namespace Serverless.Standalone.Tests.Infrastructure;
 
 /// <summary>A fenced <c>```bash</c> block of a Markdown document and the heading it stands under.</summary>
 public sealed record ShellBlock(string Heading, string Code);

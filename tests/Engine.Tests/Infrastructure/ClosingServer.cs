@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Serverless.Engine.Tests.Execution;
+namespace Serverless.Engine.Tests.Infrastructure;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that answers one request per connection and closes the connection shortly after

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Replay;
 
-namespace Serverless.DurableTask.Tests;
+namespace Serverless.DurableTask.Tests.Infrastructure;
 
 /// <summary>Real workflow definitions (parsed by the engine) shared by the orchestrator tests.</summary>
 internal static class Workflows

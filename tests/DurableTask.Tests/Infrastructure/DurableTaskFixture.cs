@@ -2,7 +2,7 @@ using Serverless.Engine.Definitions;
 using Serverless.Engine.Replay;
 using Serverless.Testing;
 
-namespace Serverless.DurableTask.Tests.OnAzurite;
+namespace Serverless.DurableTask.Tests.Infrastructure;
 
 /// <summary>
 /// One Azurite and one task hub for the tests of this collection: the orchestration and activities of src/DurableTask on

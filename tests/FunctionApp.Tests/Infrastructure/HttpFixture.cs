@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Serverless.Testing;
 
-namespace Serverless.FunctionApp.Tests.Http;
+namespace Serverless.FunctionApp.Tests.Infrastructure;
 
 /// <summary>One Azurite holding both the Functions app's task hub (on the Durable Task engine) and a standalone host's.</summary>
 public sealed class HttpFixture : IAsyncLifetime

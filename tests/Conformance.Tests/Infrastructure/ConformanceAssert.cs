@@ -1,6 +1,6 @@
 using Serverless.Conformance.Tests.Scenarios;
 
-namespace Serverless.Conformance.Tests;
+namespace Serverless.Conformance.Tests.Infrastructure;
 
 /// <summary>The checks every runner's outcome must pass.</summary>
 public static class ConformanceAssert

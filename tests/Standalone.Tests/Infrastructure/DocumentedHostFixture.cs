@@ -9,7 +9,7 @@ using Serverless.Standalone.Tests.Infrastructure;
 using Serverless.Samples.Services;
 using Serverless.Testing;
 
-namespace Serverless.Standalone.Tests.Samples;
+namespace Serverless.Standalone.Tests.Infrastructure;
 
 /// <summary>
 /// What samples/README.md's "Start" section starts, as a user starts it: the standalone host as a real process

@@ -9,7 +9,7 @@ using Moq.Protected;
 using Serverless.Engine.Replay;
 using Serverless.DurableTask;
 
-namespace Serverless.DurableTask.Tests;
+namespace Serverless.DurableTask.Tests.Infrastructure;
 
 /// <summary>
 /// A Moq <see cref="TaskOrchestrationContext"/> that logs every durable call as text, answers activities through

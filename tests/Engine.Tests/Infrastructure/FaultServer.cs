@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Serverless.Engine.Tests.Execution;
+namespace Serverless.Engine.Tests.Infrastructure;
 
 /// <summary>A real Kestrel server on 127.0.0.1 (port 0) with fault injection endpoints.</summary>
 public sealed class FaultServer : IAsyncLifetime

@@ -6,7 +6,7 @@ using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Replay;
 
-namespace Serverless.Engine.Tests.Replay;
+namespace Serverless.Engine.Tests.Infrastructure;
 
 /// <summary>
 /// An in-memory <see cref="IOrchestrationRuntime"/>: every call is logged as text and announced on a channel, and the
@@ -171,7 +171,7 @@ internal sealed class ScriptedDecider
     }
 }
 
-internal static class HostingFixtures
+internal static class ReplayFixtures
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 

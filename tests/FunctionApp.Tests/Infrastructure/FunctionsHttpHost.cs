@@ -17,7 +17,7 @@ using Serverless.HttpApi;
 using Serverless.Testing;
 using Serverless.Engine.Registry;
 
-namespace Serverless.FunctionApp.Tests.Http;
+namespace Serverless.FunctionApp.Tests.Infrastructure;
 
 /// <summary>
 /// The Functions app's HTTP functions without the Functions host (Core Tools cannot be installed here): the app's own

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Serverless.Engine.Expressions;
 
-namespace Serverless.Engine.Tests.Expressions;
+namespace Serverless.Engine.Tests.Infrastructure;
 
 internal static class Scopes
 {
