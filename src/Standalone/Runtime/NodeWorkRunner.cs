@@ -49,8 +49,15 @@ internal sealed class NodeWorkRunner : IDisposable
     /// <summary>Starts one attempt unless the partition is being handed over (then the outbox keeps it for the next owner).</summary>
     public void Start(string instanceId, int partition, WorkflowPlan plan, RunNode command)
     {
-        if (!_partitions.MayStart(partition) || !_running.TryAdd(command.Key, 0))
+        if (!_partitions.MayStart(partition))
         {
+            Log.NodeWorkNotStarted(_logger, command.Key, instanceId, partition);
+            return;
+        }
+
+        if (!_running.TryAdd(command.Key, 0))
+        {
+            // Already running here (a re-issued outbox): its result comes once.
             return;
         }
 
