@@ -102,6 +102,10 @@ internal sealed class ControlQueuePoller
                 {
                     Log.PollFailed(_logger, partition, ex);
                 }
+                else
+                {
+                    Log.PollWaiting(_logger, partition, failures);
+                }
 
                 messages = [];
                 idle = TimeSpan.FromMilliseconds(Math.Min(2000, Math.Max(idle.TotalMilliseconds * 2, 250)));

@@ -77,6 +77,11 @@ internal sealed class NodeWorkRunner : IDisposable
                 var outcome = await RunAsync(new NodeWork(instanceId, node.Definition, command));
                 Completed?.Invoke(instanceId, outcome);
             }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // Aborted at shutdown: the saved outbox keeps the work for the partition's next owner.
+                Log.NodeWorkAborted(_logger, command.Key, instanceId);
+            }
             finally
             {
                 _running.TryRemove(command.Key, out _);

@@ -131,4 +131,10 @@ internal static partial class Log
 
     [LoggerMessage(58, LogLevel.Debug, "Node work {Key} for instance {InstanceId} is not started: partition {Partition} is being handed over; the outbox keeps it for the next owner")]
     public static partial void NodeWorkNotStarted(ILogger logger, string key, string instanceId, int partition);
+
+    [LoggerMessage(59, LogLevel.Debug, "Polling partition {Partition} failed again or waits for storage (failure {Failures}); it polls again, backing off")]
+    public static partial void PollWaiting(ILogger logger, int partition, int failures);
+
+    [LoggerMessage(60, LogLevel.Debug, "Node work {Key} for instance {InstanceId} was aborted at shutdown; the outbox keeps it for the next owner")]
+    public static partial void NodeWorkAborted(ILogger logger, string key, string instanceId);
 }
