@@ -82,8 +82,9 @@ public static class StandaloneHost
             var o = sp.GetRequiredService<IOptions<StandaloneHostOptions>>().Value;
             return new WorkflowApiOptions { MaxPayloadBytes = o.MaxPayloadBytes, StatusRetryAfterSeconds = o.StatusRetryAfterSeconds };
         });
-        services.AddSingleton<PartitionManager>();
-        services.AddHostedService(sp => sp.GetRequiredService<PartitionManager>());
+        services.AddSingleton<ControlQueuePoller>();
+        services.AddSingleton<PartitionLeaseBalancer>();
+        services.AddHostedService(sp => sp.GetRequiredService<PartitionLeaseBalancer>());
         services.AddHealthChecks()
             .AddCheck<RuntimeHealthCheck>(HealthResponse.Runtime)
             .AddCheck<StorageHealthCheck>(HealthResponse.Storage);

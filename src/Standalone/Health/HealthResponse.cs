@@ -26,7 +26,7 @@ internal static class HealthResponse
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
         var services = context.RequestServices;
-        var manager = services.GetRequiredService<PartitionManager>();
+        var manager = services.GetRequiredService<PartitionLeaseBalancer>();
         var metrics = services.GetRequiredService<HostMetrics>();
         var requests = services.GetRequiredService<StorageRequestCounter>();
         var ready = report.Entries.TryGetValue(Runtime, out var runtime) && runtime.Status == HealthStatus.Healthy;

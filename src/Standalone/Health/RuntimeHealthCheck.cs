@@ -4,7 +4,7 @@ using Serverless.Standalone.Runtime;
 namespace Serverless.Standalone.Health;
 
 /// <summary>Unhealthy ("starting") until the task hub's storage exists and the first lease round ran.</summary>
-internal sealed class RuntimeHealthCheck(PartitionManager manager) : IHealthCheck
+internal sealed class RuntimeHealthCheck(PartitionLeaseBalancer manager) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         => Task.FromResult(manager.Ready.Task.IsCompletedSuccessfully

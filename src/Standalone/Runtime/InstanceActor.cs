@@ -1,48 +1,8 @@
-using Serverless.Engine;
+using System.Collections.Immutable;
 using Serverless.Engine.Decisions;
 using Serverless.Standalone.Storage;
 
 namespace Serverless.Standalone.Runtime;
-
-/// <summary>Something for an instance to apply.</summary>
-internal sealed class InboxItem
-{
-    /// <summary>The event to apply (null for a host failure or a bookkeeping item).</summary>
-    public WorkflowEvent? Event { get; init; }
-
-    /// <summary>Set when the host itself fails the instance (poison message).</summary>
-    public WorkflowError? HostFailure { get; init; }
-
-    /// <summary>For API calls: refuse (404/410) instead of applying when the instance is missing or final.</summary>
-    public bool Checked { get; init; }
-
-    /// <summary>Marks the parent as told of the instance's end.</summary>
-    public bool MarkParentNotified { get; init; }
-
-    /// <summary>Completed once the event is saved (API calls wait on it; the message is deleted after it).</summary>
-    public TaskCompletionSource? Saved { get; init; }
-
-    /// <summary>Called after a successful save (deletes the queue message).</summary>
-    public Func<Task>? OnSaved { get; init; }
-
-    /// <summary>Called when processing failed (releases the queue message for a later delivery).</summary>
-    public Func<Exception, Task>? OnFailed { get; init; }
-
-    /// <summary>True for items from a control queue: a failure leaves them to a later delivery.</summary>
-    public bool FromQueue { get; init; }
-
-    /// <summary>
-    /// Carries out again what the instance's state owes (timers, outbox, parent report): posted after a failed save threw
-    /// away unsaved progress, whose effects may be lost with it.
-    /// </summary>
-    public bool Reload { get; init; }
-
-    /// <summary>Times processing this in-process item failed (storage being unreachable does not count).</summary>
-    public int Attempts { get; set; }
-
-    /// <summary>Times this item waited for storage to answer again (sets the backoff).</summary>
-    public int Waits { get; set; }
-}
 
 /// <summary>
 /// One instance in memory: a mailbox applied one batch at a time (never two batches at once), the latest state
@@ -51,60 +11,72 @@ internal sealed class InboxItem
 /// messages) complete, and effects (timers, children, reports) happen, only once a save covering them succeeded. This
 /// process is the only writer of an instance while it owns the partition's lease; the ETag catches the rest.
 /// </summary>
+/// <remarks>
+/// The actor owns its state and the lock guarding it; the runtime signals events (a batch begins, a batch was
+/// applied, a save begins, completes or fails) and gets back what to do next (what to save, what to release).
+/// </remarks>
 internal sealed class InstanceActor(string instanceId, int partition, Func<InstanceActor, IReadOnlyList<InboxItem>, Task> process)
 {
+    private readonly Lock _gate = new();
     private readonly List<InboxItem> _inbox = [];
+    private readonly List<AwaitingSave> _awaitingSave = [];
+    private readonly HashSet<string> _dispatched = new(StringComparer.Ordinal);
     private bool _running;
     private bool _retired;
 
-    public Lock Gate { get; } = new();
+    // The latest record (may be ahead of storage), or null to read it from storage.
+    private InstanceRecord? _current;
+
+    // The ETag and state blob of the last successful save (or read).
+    private Azure.ETag _etag;
+    private string? _stateBlob;
+
+    // Bumped for every batch that changed the record; _savedVersion is the last one saved.
+    private long _version;
+    private long _savedVersion;
+
+    // Bumped when the in-memory record is thrown away (a failed save, a dropped partition).
+    private long _generation;
+    private bool _saving;
+    private long _lastActive;
 
     public string InstanceId { get; } = instanceId;
 
     public int Partition { get; } = partition;
 
-    /// <summary>The latest record (may be ahead of storage), or null to read it from storage. Guarded by <see cref="Gate"/>.</summary>
-    public InstanceRecord? Current { get; set; }
-
-    /// <summary>The ETag and state blob of the last successful save (or read). Guarded by <see cref="Gate"/>.</summary>
-    public Azure.ETag ETag { get; set; }
-
-    public string? StateBlob { get; set; }
-
-    /// <summary>Bumped for every batch that changed the record; <see cref="SavedVersion"/> is the last one saved.</summary>
-    public long Version { get; set; }
-
-    public long SavedVersion { get; set; }
-
-    /// <summary>Bumped when the in-memory record is thrown away after a failed save.</summary>
-    public long Generation { get; set; }
-
-    public bool Saving { get; set; }
-
-    /// <summary>Items and effects waiting for the save of a version.</summary>
-    public List<(long Version, InboxItem? Item, Action? Effect)> AwaitingSave { get; } = [];
-
-    /// <summary>Outbox keys already carried out (dropped from the outbox at the next save).</summary>
-    public HashSet<string> Dispatched { get; } = new(StringComparer.Ordinal);
-
     /// <summary>Timestamp of the last activity.</summary>
-    public long LastActive { get; set; }
+    public long LastActive => Interlocked.Read(ref _lastActive);
 
     public bool IsBusy
     {
         get
         {
-            lock (Gate)
+            lock (_gate)
             {
-                return _running || _inbox.Count > 0 || Saving || Version != SavedVersion;
+                return _running || _inbox.Count > 0 || _saving || _version != _savedVersion;
             }
         }
     }
 
+    /// <summary>True when the record held is no longer active (final and its parent told): the actor may retire.</summary>
+    public bool HoldsInactiveRecord
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current is { IsActive: false };
+            }
+        }
+    }
+
+    /// <summary>Records activity at <paramref name="timestamp"/>.</summary>
+    public void Touch(long timestamp) => Interlocked.Exchange(ref _lastActive, timestamp);
+
     /// <summary>Adds an item; false when the actor is retired (post to a new one).</summary>
     public bool TryPost(InboxItem item)
     {
-        lock (Gate)
+        lock (_gate)
         {
             if (_retired)
             {
@@ -127,9 +99,9 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
     /// <summary>Retires the actor when idle and saved; a retired actor takes no more items.</summary>
     public bool TryRetire()
     {
-        lock (Gate)
+        lock (_gate)
         {
-            if (_running || _inbox.Count > 0 || Saving || Version != SavedVersion || AwaitingSave.Count > 0)
+            if (_running || _inbox.Count > 0 || _saving || _version != _savedVersion || _awaitingSave.Count > 0)
             {
                 return false;
             }
@@ -139,12 +111,224 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
         }
     }
 
+    /// <summary>Takes a freshly written record (a created instance) unless unsaved or in-flight progress is ahead of it.</summary>
+    public void Seed(InstanceRecord record)
+    {
+        lock (_gate)
+        {
+            if (!_saving && _version == _savedVersion)
+            {
+                Hold(record);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes a record read while taking over the partition, unless the actor already holds the instance (an event
+    /// arrived since the partition was taken) or a save is in flight.
+    /// </summary>
+    public void TakeOver(InstanceRecord record)
+    {
+        lock (_gate)
+        {
+            if (_current is null && !_saving)
+            {
+                Hold(record);
+                _version = _savedVersion = 0;
+            }
+        }
+    }
+
+    /// <summary>Forgets the record (the partition was dropped) unless a save is in flight, which settles it itself.</summary>
+    public void Forget()
+    {
+        lock (_gate)
+        {
+            if (!_saving)
+            {
+                _current = null;
+                _generation++;
+                _version = _savedVersion = 0;
+            }
+        }
+    }
+
+    /// <summary>Starts applying a batch: the record to apply it to (null: read it from storage) and the generation it belongs to.</summary>
+    public (InstanceRecord? Record, long Generation) BeginBatch()
+    {
+        lock (_gate)
+        {
+            return (_current, _generation);
+        }
+    }
+
+    /// <summary>
+    /// Takes the record read from storage for a batch begun in <paramref name="generation"/> and returns the record to
+    /// apply it to (one that arrived meanwhile wins); null when the instance was reset since, so the batch is applied again.
+    /// </summary>
+    public InstanceRecord? Load(InstanceRecord loaded, long generation)
+    {
+        lock (_gate)
+        {
+            if (_generation != generation)
+            {
+                return null;
+            }
+
+            Hold(_current ?? loaded);
+            return _current;
+        }
+    }
+
+    /// <summary>
+    /// The outbox after a decision, leaving out what was already carried out (see <see cref="InstanceRuntime.NextOutbox"/>);
+    /// forgets the carried-out keys the new outbox no longer holds.
+    /// </summary>
+    public ImmutableSortedDictionary<string, WorkflowCommand> NextOutbox(
+        ImmutableSortedDictionary<string, WorkflowCommand> outbox, IReadOnlyList<WorkflowCommand> commands, InstanceState state)
+    {
+        lock (_gate)
+        {
+            var next = InstanceRuntime.NextOutbox(outbox, commands, state, _dispatched);
+            _dispatched.IntersectWith(next.Keys);
+            return next;
+        }
+    }
+
+    /// <summary>Records that an outbox entry was carried out (it leaves the outbox at the next save).</summary>
+    public void MarkDispatched(string outboxKey)
+    {
+        lock (_gate)
+        {
+            _dispatched.Add(outboxKey);
+        }
+    }
+
+    /// <summary>
+    /// Ends a batch begun in <paramref name="generation"/>: holds <paramref name="next"/> as the latest record when
+    /// <paramref name="changed"/>, and lets the accepted items and the effect wait for the save covering it. False when
+    /// the instance was reset since (nothing is kept; the batch is applied again).
+    /// </summary>
+    public bool TryEndBatch(long generation, InstanceRecord next, bool changed, IReadOnlyList<InboxItem> accepted, Action effect)
+    {
+        lock (_gate)
+        {
+            if (_generation != generation)
+            {
+                return false;
+            }
+
+            if (changed)
+            {
+                _current = next;
+                _version++;
+            }
+
+            foreach (var item in accepted)
+            {
+                _awaitingSave.Add(new AwaitingSave(_version, item, null));
+            }
+
+            _awaitingSave.Add(new AwaitingSave(_version, null, effect));
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Starts saving unless a save is in flight (it covers the new batch too) or nothing is unsaved. True when the caller
+    /// must run the save loop (<see cref="NextSave"/>); otherwise <paramref name="released"/> holds what is saved already.
+    /// </summary>
+    public bool TryBeginSave(out IReadOnlyList<AwaitingSave> released)
+    {
+        lock (_gate)
+        {
+            released = [];
+            if (_saving)
+            {
+                return false;
+            }
+
+            if (_version == _savedVersion)
+            {
+                released = TakeSaved();
+                return false;
+            }
+
+            _saving = true;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The next save of the save loop, or null when everything is saved (the loop ends and <paramref name="released"/>
+    /// holds what waited for it).
+    /// </summary>
+    public PendingSave? NextSave(out IReadOnlyList<AwaitingSave> released)
+    {
+        lock (_gate)
+        {
+            if (_version == _savedVersion || _current is null)
+            {
+                _saving = false;
+                released = TakeSaved();
+                return null;
+            }
+
+            released = [];
+            return new PendingSave(_current with { ETag = _etag, StateBlob = _stateBlob }, _version);
+        }
+    }
+
+    /// <summary>Records a successful save; returns what waited for it.</summary>
+    public IReadOnlyList<AwaitingSave> CompleteSave(PendingSave save, InstanceRecord saved)
+    {
+        lock (_gate)
+        {
+            _etag = saved.ETag;
+            _stateBlob = saved.StateBlob;
+            _savedVersion = save.Version;
+            return TakeSaved();
+        }
+    }
+
+    /// <summary>
+    /// Records a failed save: the unsaved progress is thrown away (the record is read again) and the save loop ends.
+    /// Returns everything that waited for a save: its items are failed, its effects are lost with the progress.
+    /// </summary>
+    public IReadOnlyList<AwaitingSave> FailSave()
+    {
+        lock (_gate)
+        {
+            List<AwaitingSave> lost = [.. _awaitingSave];
+            _awaitingSave.Clear();
+            _current = null;
+            _generation++;
+            _version = _savedVersion = 0;
+            _saving = false;
+            return lost;
+        }
+    }
+
+    private void Hold(InstanceRecord record)
+    {
+        _current = record;
+        _etag = record.ETag;
+        _stateBlob = record.StateBlob;
+    }
+
+    private List<AwaitingSave> TakeSaved()
+    {
+        var ready = _awaitingSave.Where(a => a.Version <= _savedVersion).ToList();
+        _awaitingSave.RemoveAll(a => a.Version <= _savedVersion);
+        return ready;
+    }
+
     private async Task RunAsync()
     {
         while (true)
         {
             InboxItem[] batch;
-            lock (Gate)
+            lock (_gate)
             {
                 if (_inbox.Count == 0)
                 {
@@ -159,19 +343,4 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
             await process(this, batch);
         }
     }
-}
-
-/// <summary>The instance's unsaved progress was thrown away while an item was applied; the item is applied again.</summary>
-internal sealed class InstanceResetException() : Exception("The instance was reset (a save failed) while events were applied; they are applied again.");
-
-/// <summary>The instance of a checked delivery does not exist.</summary>
-internal sealed class InstanceNotFoundException() : Exception("The instance does not exist.");
-
-/// <summary>The instance of a checked delivery already holds as many queued events as it keeps.</summary>
-internal sealed class EventQueueFullException() : Exception("The instance's event queue is full.");
-
-/// <summary>The instance of a checked delivery is final.</summary>
-internal sealed class InstanceFinalException(InstanceStatus status) : Exception($"The instance is {status}.")
-{
-    public InstanceStatus Status { get; } = status;
 }

@@ -114,19 +114,13 @@ internal sealed partial class InstanceRuntime
             }
         }
 
-        lock (parent.Gate)
-        {
-            parent.Dispatched.Add("child:" + start.ChildInstanceId);
-        }
+        parent.MarkDispatched("child:" + start.ChildInstanceId);
     }
 
     private async Task TerminateChildAsync(InstanceActor parent, TerminateChild terminate)
     {
         await DeliverAsync(terminate.ChildInstanceId, new TerminateRequested("terminate:" + parent.InstanceId, terminate.Reason), CancellationToken.None);
-        lock (parent.Gate)
-        {
-            parent.Dispatched.Add("term:" + terminate.ChildInstanceId);
-        }
+        parent.MarkDispatched("term:" + terminate.ChildInstanceId);
     }
 
     private async Task NotifyParentAsync(InstanceRecord child)
@@ -171,6 +165,7 @@ internal sealed partial class InstanceRuntime
             catch (OperationCanceledException) when (_stoppingToken.IsCancellationRequested)
             {
                 // Shutting down: the saved state still owes it, and the next owner re-issues it.
+                Log.LeftForLater(_logger, what, instanceId);
             }
             catch (Exception ex)
             {

@@ -42,22 +42,13 @@ internal sealed partial class InstanceRuntime
     private async Task RecoverAsync(InstanceRecord record, CancellationToken cancellationToken)
     {
         var actor = GetActor(record.State.InstanceId);
-        lock (actor.Gate)
-        {
-            // An actor that already holds the instance (an event arrived since the partition was taken) keeps its
-            // record; what the stored state owes is still re-issued below, since nothing in this process armed it.
-            if (actor.Current is null && !actor.Saving)
-            {
-                actor.Current = record;
-                actor.ETag = record.ETag;
-                actor.StateBlob = record.StateBlob;
-                actor.Version = actor.SavedVersion = 0;
-            }
-        }
-
+        // An actor that already holds the instance (an event arrived since the partition was taken) keeps its record;
+        // what the stored state owes is still re-issued below, since nothing in this process armed it.
+        actor.TakeOver(record);
         var resolved = await _registry.ResolveAsync(record.State.Workflow, record.State.Version, cancellationToken);
         if (resolved is null)
         {
+            Log.NotReissued(_logger, record.State.InstanceId, record.State.Workflow, record.State.Version);
             return;
         }
 

@@ -80,17 +80,22 @@ internal sealed partial class InstanceRuntime : IDisposable
         var partition = PartitionOf(instanceId);
         if (_partitions.MayStart(partition))
         {
-            var saved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var saved = new TaskCompletionSource<InboxOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             Post(instanceId, new InboxItem { Event = @event, Saved = saved });
             try
             {
-                await saved.Task.WaitAsync(cancellationToken);
-                return;
+                if (await saved.Task.WaitAsync(cancellationToken) != InboxOutcome.NotApplied)
+                {
+                    return;
+                }
+
+                Log.DeliveryFellBack(_logger, @event.GetType().Name, instanceId, "it was handed back", null);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && !StorageErrors.IsUnavailable(ex))
             {
                 // Fall back to the queue: the message is durable and a poison message fails the instance visibly. With
                 // storage unreachable there is no fallback: the caller is told (503) and may try again.
+                Log.DeliveryFellBack(_logger, @event.GetType().Name, instanceId, "applying it failed", ex);
             }
         }
 
@@ -106,28 +111,29 @@ internal sealed partial class InstanceRuntime : IDisposable
     {
         if (_partitions.MayStart(PartitionOf(instanceId)) && accept is null)
         {
-            var saved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var saved = new TaskCompletionSource<InboxOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             Post(instanceId, new InboxItem { Event = @event, Saved = saved, Checked = true });
             try
             {
-                await saved.Task.WaitAsync(cancellationToken);
-                return DeliveryResult.Delivered;
-            }
-            catch (InstanceNotFoundException)
-            {
-                return DeliveryResult.NotFound;
-            }
-            catch (InstanceFinalException)
-            {
-                return DeliveryResult.Final;
-            }
-            catch (EventQueueFullException)
-            {
-                return DeliveryResult.QueueFull;
+                switch (await saved.Task.WaitAsync(cancellationToken))
+                {
+                    case InboxOutcome.Saved:
+                        return DeliveryResult.Delivered;
+                    case InboxOutcome.NotFound:
+                        return DeliveryResult.NotFound;
+                    case InboxOutcome.Final:
+                        return DeliveryResult.Final;
+                    case InboxOutcome.QueueFull:
+                        return DeliveryResult.QueueFull;
+                    default:
+                        Log.DeliveryFellBack(_logger, @event.GetType().Name, instanceId, "it was handed back", null);
+                        break;
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException && !StorageErrors.IsUnavailable(ex))
             {
                 // Fall back to the checked read and the queue.
+                Log.DeliveryFellBack(_logger, @event.GetType().Name, instanceId, "applying it failed", ex);
             }
         }
 
@@ -172,7 +178,7 @@ internal sealed partial class InstanceRuntime : IDisposable
         => Track(PartitionOf(instanceId), () => _sender.SendAsync(instanceId, @event, null, CancellationToken.None), "forward", instanceId, onlyWhileOwned: false);
 
     /// <summary>Hands a received control message's event to its instance.</summary>
-    public void PostFromQueue(string instanceId, WorkflowEvent? @event, WorkflowError? hostFailure, Func<Task> onSaved, Func<Exception, Task> onFailed)
+    public void PostFromQueue(string instanceId, WorkflowEvent? @event, WorkflowError? hostFailure, Func<Task> onSaved, Func<Task> onFailed)
         => Post(instanceId, new InboxItem { Event = @event, HostFailure = hostFailure, FromQueue = true, OnSaved = onSaved, OnFailed = onFailed });
 
     /// <summary>
@@ -216,19 +222,7 @@ internal sealed partial class InstanceRuntime : IDisposable
     }
 
     /// <summary>Gives a freshly written record to the instance's actor so its next step needs no read.</summary>
-    public void Seed(InstanceRecord record)
-    {
-        var actor = GetActor(record.State.InstanceId);
-        lock (actor.Gate)
-        {
-            if (!actor.Saving && actor.Version == actor.SavedVersion)
-            {
-                actor.Current = record;
-                actor.ETag = record.ETag;
-                actor.StateBlob = record.StateBlob;
-            }
-        }
-    }
+    public void Seed(InstanceRecord record) => GetActor(record.State.InstanceId).Seed(record);
 
     /// <summary>Reads an instance for the API: from storage, the truth.</summary>
     public Task<InstanceRecord?> ReadAsync(string instanceId, CancellationToken cancellationToken) => _store.GetAsync(instanceId, cancellationToken);
@@ -243,12 +237,9 @@ internal sealed partial class InstanceRuntime : IDisposable
 
     private InstanceActor GetActor(string instanceId)
     {
-        while (true)
-        {
-            var actor = _actors.GetOrAdd(instanceId, id => new InstanceActor(id, PartitionOf(id), ProcessAsync));
-            actor.LastActive = _time.GetTimestamp();
-            return actor;
-        }
+        var actor = _actors.GetOrAdd(instanceId, id => new InstanceActor(id, PartitionOf(id), ProcessAsync));
+        actor.Touch(_time.GetTimestamp());
+        return actor;
     }
 
     private void Retire(InstanceActor actor)
@@ -282,11 +273,8 @@ internal sealed partial class InstanceRuntime : IDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>
-    /// Failures that are waited out instead of counted: storage unreachable (it will answer again), or the instance's
-    /// unsaved progress thrown away under the item (it is applied again).
-    /// </summary>
-    internal static bool IsRetryable(Exception exception) => exception is InstanceResetException || StorageErrors.IsUnavailable(exception);
+    /// <summary>Failures that are waited out instead of counted: storage unreachable (it will answer again).</summary>
+    internal static bool IsRetryable(Exception exception) => StorageErrors.IsUnavailable(exception);
 
     /// <summary>The pause before trying again after the <paramref name="waits"/>-th failure: 250 ms doubling up to 2 s.</summary>
     private static TimeSpan Backoff(int waits) => TimeSpan.FromMilliseconds(Math.Min(2000, 250 << Math.Clamp(waits - 1, 0, 3)));
@@ -296,30 +284,8 @@ internal sealed partial class InstanceRuntime : IDisposable
     {
         foreach (var actor in _actors.Values.Where(a => a.Partition == partition))
         {
-            lock (actor.Gate)
-            {
-                if (!actor.Saving)
-                {
-                    actor.Current = null;
-                    actor.Generation++;
-                    actor.Version = actor.SavedVersion = 0;
-                }
-            }
-
+            actor.Forget();
             Retire(actor);
         }
     }
-}
-
-/// <summary>What became of a checked delivery.</summary>
-internal enum DeliveryResult
-{
-    /// <summary>Applied and saved, or on the control queue.</summary>
-    Delivered,
-    /// <summary>The instance does not exist.</summary>
-    NotFound,
-    /// <summary>The instance is final.</summary>
-    Final,
-    /// <summary>The instance holds as many queued events as it keeps.</summary>
-    QueueFull,
 }

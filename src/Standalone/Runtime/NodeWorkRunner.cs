@@ -49,8 +49,15 @@ internal sealed class NodeWorkRunner : IDisposable
     /// <summary>Starts one attempt unless the partition is being handed over (then the outbox keeps it for the next owner).</summary>
     public void Start(string instanceId, int partition, WorkflowPlan plan, RunNode command)
     {
-        if (!_partitions.MayStart(partition) || !_running.TryAdd(command.Key, 0))
+        if (!_partitions.MayStart(partition))
         {
+            Log.NodeWorkNotStarted(_logger, command.Key, instanceId, partition);
+            return;
+        }
+
+        if (!_running.TryAdd(command.Key, 0))
+        {
+            // Already running here (a re-issued outbox): its result comes once.
             return;
         }
 
@@ -69,6 +76,11 @@ internal sealed class NodeWorkRunner : IDisposable
             {
                 var outcome = await RunAsync(new NodeWork(instanceId, node.Definition, command));
                 Completed?.Invoke(instanceId, outcome);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // Aborted at shutdown: the saved outbox keeps the work for the partition's next owner.
+                Log.NodeWorkAborted(_logger, command.Key, instanceId);
             }
             finally
             {
