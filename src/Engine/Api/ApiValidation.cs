@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -31,7 +32,7 @@ public static partial class ApiValidation
     /// <summary>Checks a client-chosen instance id: 1 to 256 characters, no '/', '\\', '#', '?' and no control characters.</summary>
     public static ApiError? CheckInstanceId(string? id, string parameter = "instanceId")
     {
-        if (string.IsNullOrEmpty(id) || id.Length > MaxInstanceIdLength || id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
+        if (!IsInstanceId(id, MaxInstanceIdLength))
         {
             return ApiError.Invalid(parameter, $"Instance id '{Shorten(id)}' is invalid: use 1 to {MaxInstanceIdLength} characters without '/', '\\', '#', '?' or control characters.");
         }
@@ -43,8 +44,11 @@ public static partial class ApiValidation
     /// False for ids no instance can have (storage keys refuse '/', '\', '#', '?' and control characters), so routes
     /// answer 404 for them instead of reaching storage. Child ids are longer than client ids, hence the wider bound.
     /// </summary>
-    public static bool IsPossibleInstanceId(string? id)
-        => !string.IsNullOrEmpty(id) && id.Length <= 4 * MaxInstanceIdLength && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+    public static bool IsPossibleInstanceId(string? id) => IsInstanceId(id, 4 * MaxInstanceIdLength);
+
+    /// <summary>The one instance-id rule: 1 to <paramref name="maxLength"/> characters, none a storage key refuses.</summary>
+    private static bool IsInstanceId([NotNullWhen(true)] string? id, int maxLength)
+        => !string.IsNullOrEmpty(id) && id.Length <= maxLength && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 
     /// <summary>Checks an event name: 1 to 128 characters, no control characters.</summary>
     public static ApiError? CheckEventName(string? name)

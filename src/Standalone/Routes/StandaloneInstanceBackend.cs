@@ -61,19 +61,19 @@ internal sealed class StandaloneInstanceBackend(
 
     /// <inheritdoc/>
     public Task<ApiError?> RaiseEventAsync(string instanceId, string eventName, JsonElement payload, CancellationToken cancellationToken)
-        => client.SendAsync(instanceId, new EventRaised("event:" + Guid.NewGuid().ToString("N"), eventName, payload), cancellationToken);
+        => client.SendAsync(instanceId, new EventRaised(EventIds.Raised(), eventName, payload), cancellationToken);
 
     /// <inheritdoc/>
     public Task<ApiError?> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken)
-        => client.SendAsync(instanceId, new TerminateRequested("terminate:" + Guid.NewGuid().ToString("N"), reason), cancellationToken);
+        => client.SendAsync(instanceId, new TerminateRequested(EventIds.Terminate(), reason), cancellationToken);
 
     /// <inheritdoc/>
     public Task<ApiError?> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken)
-        => client.SendAsync(instanceId, new SuspendRequested("suspend:" + Guid.NewGuid().ToString("N"), reason), cancellationToken);
+        => client.SendAsync(instanceId, new SuspendRequested(EventIds.Suspend(), reason), cancellationToken);
 
     /// <inheritdoc/>
     public Task<ApiError?> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken)
-        => client.SendAsync(instanceId, new ResumeRequested("resume:" + Guid.NewGuid().ToString("N"), reason), cancellationToken);
+        => client.SendAsync(instanceId, new ResumeRequested(EventIds.Resume(), reason), cancellationToken);
 
     /// <inheritdoc/>
     public Task<ApiError?> PurgeAsync(string instanceId, CancellationToken cancellationToken) => client.PurgeAsync(instanceId, cancellationToken);

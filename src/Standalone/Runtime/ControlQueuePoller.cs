@@ -272,7 +272,7 @@ internal sealed class ControlQueuePoller
             return;
         }
 
-        var failure = new WorkflowError("PoisonMessage",
+        var failure = new WorkflowError(ErrorTypes.PoisonMessage,
             $"The host gave up on message {message.MessageId} for this instance: {reason}. The message is kept in queue '{_storage.PoisonQueue.Name}'.");
         _runtime.PostFromQueue(instanceId, null, failure, () => _sender.DeleteAsync(partition, message, null), () => Task.CompletedTask);
     }

@@ -39,7 +39,7 @@ internal sealed class InstanceClient(
 
             if (existing.Status == InstanceStatus.Pending)
             {
-                await runtime.DeliverAsync(instanceId, new InstanceStarted("start"), cancellationToken);
+                await runtime.DeliverAsync(instanceId, new InstanceStarted(EventIds.Start), cancellationToken);
             }
 
             return null;
@@ -86,7 +86,7 @@ internal sealed class InstanceClient(
             return RerunResult.NotFailed(record.State.Status.ToString());
         }
 
-        await runtime.DeliverAsync(instanceId, new RerunRequested("rerun:" + Guid.NewGuid().ToString("N")), cancellationToken);
+        await runtime.DeliverAsync(instanceId, new RerunRequested(EventIds.Rerun()), cancellationToken);
         return RerunResult.Accepted;
     }
 

@@ -21,7 +21,7 @@ internal sealed partial class InstanceRuntime
         {
             foreach (var run in commands.OfType<RunNode>())
             {
-                if (record.Outbox.TryGetValue("run:" + run.Path, out var pending) && ReferenceEquals(pending, run))
+                if (record.Outbox.TryGetValue(OutboxKeys.Run(run.Path), out var pending) && ReferenceEquals(pending, run))
                 {
                     _runner.Start(id, actor.Partition, plan, run);
                 }
@@ -37,10 +37,10 @@ internal sealed partial class InstanceRuntime
                 case StartTimer timer:
                     StartTimer(actor.Partition, id, timer);
                     break;
-                case StartChild start when record.Outbox.ContainsKey("child:" + start.ChildInstanceId):
+                case StartChild start when record.Outbox.ContainsKey(OutboxKeys.StartChild(start.ChildInstanceId)):
                     Track(actor.Partition, () => StartChildAsync(actor, record.State, start), "startChild", id);
                     break;
-                case TerminateChild terminate when record.Outbox.ContainsKey("term:" + terminate.ChildInstanceId):
+                case TerminateChild terminate when record.Outbox.ContainsKey(OutboxKeys.TerminateChild(terminate.ChildInstanceId)):
                     Track(actor.Partition, () => TerminateChildAsync(actor, terminate), "terminateChild", id);
                     break;
                 default:
@@ -56,7 +56,7 @@ internal sealed partial class InstanceRuntime
 
     private void StartTimer(int partition, string instanceId, StartTimer timer)
     {
-        var fired = new TimerFired("timer:" + timer.TimerId, timer.TimerId);
+        var fired = new TimerFired(EventIds.TimerFired(timer.TimerId), timer.TimerId);
         var remaining = timer.DueAt - _time.GetUtcNow();
         if (remaining <= TimeSpan.Zero)
         {
@@ -93,7 +93,7 @@ internal sealed partial class InstanceRuntime
         {
             var version = start.Version is { } v ? $" version {v}" : string.Empty;
             PostLocal(parent.InstanceId, new ChildFailed(
-                "child:" + start.ChildInstanceId, start.ChildInstanceId, start.Version,
+                EventIds.ChildNotStarted(start.ChildInstanceId), start.ChildInstanceId, start.Version,
                 new WorkflowError(ErrorTypes.WorkflowNotFound, $"Workflow '{start.Workflow}'{version} is not registered (node '{start.Path}').")));
         }
         else
@@ -110,25 +110,25 @@ internal sealed partial class InstanceRuntime
 
             if (created || existing.State.Status == InstanceStatus.Pending)
             {
-                await DeliverAsync(start.ChildInstanceId, new InstanceStarted("start"), CancellationToken.None);
+                await DeliverAsync(start.ChildInstanceId, new InstanceStarted(EventIds.Start), CancellationToken.None);
             }
         }
 
-        parent.MarkDispatched("child:" + start.ChildInstanceId);
+        parent.MarkDispatched(OutboxKeys.StartChild(start.ChildInstanceId));
     }
 
     private async Task TerminateChildAsync(InstanceActor parent, TerminateChild terminate)
     {
-        await DeliverAsync(terminate.ChildInstanceId, new TerminateRequested("terminate:" + parent.InstanceId, terminate.Reason), CancellationToken.None);
-        parent.MarkDispatched("term:" + terminate.ChildInstanceId);
+        await DeliverAsync(terminate.ChildInstanceId, new TerminateRequested(EventIds.TerminatedByParent(parent.InstanceId), terminate.Reason), CancellationToken.None);
+        parent.MarkDispatched(OutboxKeys.TerminateChild(terminate.ChildInstanceId));
     }
 
     private async Task NotifyParentAsync(InstanceRecord child)
     {
         var state = child.State;
         WorkflowEvent report = state.Status == InstanceStatus.Completed
-            ? new ChildCompleted("child-done:" + state.InstanceId, state.InstanceId, state.Version, state.Output ?? default)
-            : new ChildFailed("child-done:" + state.InstanceId, state.InstanceId, state.Version,
+            ? new ChildCompleted(EventIds.ChildDone(state.InstanceId), state.InstanceId, state.Version, state.Output ?? default)
+            : new ChildFailed(EventIds.ChildDone(state.InstanceId), state.InstanceId, state.Version,
                 state.Error ?? new WorkflowError(ErrorTypes.Terminated, $"Child instance '{state.InstanceId}' ended as {state.Status}."));
         await DeliverAsync(child.Parent!.InstanceId, report, CancellationToken.None);
         Post(state.InstanceId, new InboxItem { MarkParentNotified = true });

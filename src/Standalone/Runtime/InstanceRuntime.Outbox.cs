@@ -25,7 +25,7 @@ internal sealed partial class InstanceRuntime
         var builder = outbox.ToBuilder();
         foreach (var command in commands)
         {
-            if (InstanceRecord.OutboxKey(command) is { } key)
+            if (OutboxKeys.Of(command) is { } key)
             {
                 builder[key] = command;
             }

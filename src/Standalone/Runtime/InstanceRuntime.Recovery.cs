@@ -67,7 +67,7 @@ internal sealed partial class InstanceRuntime
     {
         if (record.State.Status == InstanceStatus.Pending)
         {
-            Post(record.State.InstanceId, new InboxItem { Event = new InstanceStarted("start") });
+            Post(record.State.InstanceId, new InboxItem { Event = new InstanceStarted(EventIds.Start) });
             return;
         }
 

@@ -98,7 +98,7 @@ internal sealed partial class InstanceRuntime
             Log.ItemGivenUp(_logger, Describe(item), actor.InstanceId, attempts);
             Post(actor.InstanceId, new InboxItem
             {
-                HostFailure = new WorkflowError("HostError", $"The host could not apply {Describe(item)} to this instance after {attempts} attempts: {ex.Message}"),
+                HostFailure = new WorkflowError(ErrorTypes.HostError, $"The host could not apply {Describe(item)} to this instance after {attempts} attempts: {ex.Message}"),
             });
         }
         else

@@ -194,13 +194,13 @@ internal sealed partial class InstanceRuntime : IDisposable
             var (inserted, existing) = await _store.TryInsertAsync(pending, cancellationToken);
             if (inserted)
             {
-                await _sender.SendAsync(id, new InstanceStarted("start"), null, cancellationToken);
+                await _sender.SendAsync(id, new InstanceStarted(EventIds.Start), null, cancellationToken);
             }
 
             return (inserted, existing);
         }
 
-        var decision = Decider.Decide(plan, pending.State, new InstanceStarted("start"), _time.GetUtcNow());
+        var decision = Decider.Decide(plan, pending.State, new InstanceStarted(EventIds.Start), _time.GetUtcNow());
         var outbox = NextOutbox(pending.Outbox, decision.Commands, decision.State, new HashSet<string>(StringComparer.Ordinal));
         var (created, record) = await _store.TryInsertAsync(pending with { State = decision.State, Outbox = outbox }, cancellationToken);
         if (!created)

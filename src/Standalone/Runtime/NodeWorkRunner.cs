@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Engine;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Execution;
+using Serverless.Standalone.Storage;
 using Serverless.Standalone.Telemetry;
 
 namespace Serverless.Standalone.Runtime;
@@ -64,7 +65,7 @@ internal sealed class NodeWorkRunner : IDisposable
         if (!plan.Nodes.TryGetValue(command.NodeId, out var node))
         {
             _running.TryRemove(command.Key, out _);
-            Completed?.Invoke(instanceId, new NodeFailed("done:" + command.Key, command.Key,
+            Completed?.Invoke(instanceId, new NodeFailed(EventIds.NodeDone(command.Key), command.Key,
                 new WorkflowError(ErrorTypes.ValidationError, $"Node '{command.NodeId}' is not in workflow '{plan.Name}' version {plan.Version}.")));
             return;
         }
@@ -117,10 +118,10 @@ internal sealed class NodeWorkRunner : IDisposable
             _metrics.NodeExecuted(_time.GetElapsedTime(started));
             return outcome switch
             {
-                NodeOutcome.Succeeded ok when JsonSize(ok.Output) > _options.MaxPayloadBytes => new NodeFailed("done:" + key, key,
+                NodeOutcome.Succeeded ok when JsonSize(ok.Output) > _options.MaxPayloadBytes => new NodeFailed(EventIds.NodeDone(key), key,
                     new WorkflowError(ErrorTypes.OutputTooLarge, $"Node '{work.Command.Path}' returned {JsonSize(ok.Output)} bytes; the limit is {_options.MaxPayloadBytes}.")),
-                NodeOutcome.Succeeded ok => new NodeSucceeded("done:" + key, key, ok.Output),
-                NodeOutcome.Failed failed => new NodeFailed("done:" + key, key, failed.Error, failed.RetryAfter),
+                NodeOutcome.Succeeded ok => new NodeSucceeded(EventIds.NodeDone(key), key, ok.Output),
+                NodeOutcome.Failed failed => new NodeFailed(EventIds.NodeDone(key), key, failed.Error, failed.RetryAfter),
                 _ => throw new InvalidOperationException("Unknown outcome."),
             };
         }

@@ -28,14 +28,6 @@ internal sealed record InstanceRecord(
     /// <summary>True while the host still owes the instance something: it is not final, or commands or the parent's report are pending.</summary>
     public bool IsActive => !State.Status.IsFinal || !Outbox.IsEmpty || (Parent is not null && !ParentNotified);
 
-    /// <summary>The outbox key of a command, or null for commands that need no outbox.</summary>
-    public static string? OutboxKey(WorkflowCommand command) => command switch
-    {
-        RunNode run => "run:" + run.Path,
-        StartChild start => "child:" + start.ChildInstanceId,
-        TerminateChild terminate => "term:" + terminate.ChildInstanceId,
-        _ => null,
-    };
 }
 
 /// <summary>The part of a stored instance that is not decider state.</summary>
