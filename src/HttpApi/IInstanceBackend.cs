@@ -13,7 +13,7 @@ namespace Serverless.HttpApi;
 /// 409, 410, 429: <see cref="InstanceErrors"/> words the common ones); a backend starts, reads, lists, signals, purges
 /// and reruns instances.
 /// </summary>
-public interface IInstanceBackend
+internal interface IInstanceBackend
 {
     /// <summary>
     /// Starts <paramref name="instanceId"/> running <paramref name="workflow"/> (at its resolved version) with
@@ -65,29 +65,29 @@ public interface IInstanceBackend
 /// <summary>What <see cref="IInstanceBackend.GetStatusAsync"/> found.</summary>
 /// <param name="Status">The status object.</param>
 /// <param name="IsFinal">True once the instance is Completed, Failed or Terminated (200); otherwise the answer is 202.</param>
-public sealed record InstanceStatusAnswer(JsonObject Status, bool IsFinal);
+internal sealed record InstanceStatusAnswer(JsonObject Status, bool IsFinal);
 
 /// <summary>One page of <see cref="IInstanceBackend.ListAsync"/>.</summary>
 /// <param name="Items">The status objects of the page, unordered; possibly none even when more remain.</param>
 /// <param name="ContinuationToken">The token for the next page; null when no more remain.</param>
-public sealed record InstanceStatusPage(IReadOnlyList<JsonObject> Items, string? ContinuationToken);
+internal sealed record InstanceStatusPage(IReadOnlyList<JsonObject> Items, string? ContinuationToken);
 
 /// <summary>What an instance id is already taken by when a start differs from it.</summary>
 /// <param name="Workflow">The existing instance's workflow; null when it cannot be read (not a workflow instance).</param>
 /// <param name="Version">The existing instance's version; null when it cannot be read.</param>
-public sealed record StartConflict(string? Workflow, int? Version);
+internal sealed record StartConflict(string? Workflow, int? Version);
 
 /// <summary>What <see cref="IInstanceBackend.GetNodeStateAsync"/> found.</summary>
 /// <param name="Found">False when the instance does not exist (404).</param>
 /// <param name="State">The instance's latest recorded state; null when none is recorded yet (no nodes to list).</param>
-public readonly record struct NodeStateLookup(bool Found, InstanceState? State)
+internal readonly record struct NodeStateLookup(bool Found, InstanceState? State)
 {
     /// <summary>The instance does not exist.</summary>
     public static NodeStateLookup NotFound => new(false, null);
 }
 
 /// <summary>How <see cref="IInstanceBackend.RerunAsync"/> ended.</summary>
-public enum RerunOutcome
+internal enum RerunOutcome
 {
     /// <summary>The rerun is under way (202).</summary>
     Accepted,
@@ -105,7 +105,7 @@ public enum RerunOutcome
 /// <summary>The outcome of a rerun request.</summary>
 /// <param name="Outcome">How it ended.</param>
 /// <param name="Status">The instance's runtime status when <see cref="RerunOutcome.NotFailed"/>.</param>
-public readonly record struct RerunResult(RerunOutcome Outcome, string? Status = null)
+internal readonly record struct RerunResult(RerunOutcome Outcome, string? Status = null)
 {
     /// <summary>The rerun is under way.</summary>
     public static RerunResult Accepted => new(RerunOutcome.Accepted);

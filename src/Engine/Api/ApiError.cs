@@ -5,7 +5,7 @@ using Serverless.Engine.Definitions;
 namespace Serverless.Engine.Api;
 
 /// <summary>The <c>type</c> values of the API's error bodies.</summary>
-public static class ApiErrorTypes
+internal static class ApiErrorTypes
 {
     /// <summary>400: a definition, input, event or parameter is invalid (details name each problem).</summary>
     public const string ValidationError = "ValidationError";
@@ -44,7 +44,7 @@ public static class ApiErrorTypes
 /// <param name="Type">One of <see cref="ApiErrorTypes"/>.</param>
 /// <param name="Message">What went wrong and where. Never holds a secret value.</param>
 /// <param name="Details">For validation errors: every problem with its JSON pointer.</param>
-public sealed record ApiError(int StatusCode, string Type, string Message, IReadOnlyList<ValidationError>? Details = null)
+internal sealed record ApiError(int StatusCode, string Type, string Message, IReadOnlyList<ValidationError>? Details = null)
 {
     /// <summary>The error body.</summary>
     public JsonObject ToJson()

@@ -9,10 +9,10 @@ namespace Serverless.Engine.Api;
 /// <summary>One page of <c>GET /api/instances/{id}/nodes</c>.</summary>
 /// <param name="Items">The nodes of the page.</param>
 /// <param name="ContinuationToken">The token for the next page, or null at the end.</param>
-public sealed record NodeDetailsPage(JsonArray Items, string? ContinuationToken);
+internal sealed record NodeDetailsPage(JsonArray Items, string? ContinuationToken);
 
 /// <summary>The per-node detail listing: every node and body iteration the instance reached, in ordinal path order, paged.</summary>
-public static class NodeDetails
+internal static class NodeDetails
 {
     /// <summary>Page size when <c>top</c> is absent.</summary>
     public const int DefaultTop = 100;
@@ -98,7 +98,7 @@ public static class NodeDetails
 /// <param name="CreatedTo">Exclusive upper bound of the created time.</param>
 /// <param name="InstanceIdPrefix">Instance id prefix.</param>
 /// <param name="Top">Page size.</param>
-public sealed record InstanceQuery(
+internal sealed record InstanceQuery(
     IReadOnlyList<Decisions.InstanceStatus> Statuses,
     DateTimeOffset? CreatedFrom,
     DateTimeOffset? CreatedTo,

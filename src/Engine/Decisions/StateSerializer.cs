@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Serverless.Engine.Decisions;
 
 /// <summary>Serializes states, events and commands with source-generated System.Text.Json (compact, camelCase).</summary>
-public static class StateSerializer
+internal static class StateSerializer
 {
     /// <summary>Serializes a state to UTF-8 JSON.</summary>
     public static byte[] Serialize(InstanceState state) => JsonSerializer.SerializeToUtf8Bytes(state, EngineJsonContext.Default.InstanceState);

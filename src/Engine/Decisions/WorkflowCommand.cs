@@ -14,7 +14,7 @@ namespace Serverless.Engine.Decisions;
 [JsonDerivedType(typeof(TerminateChild), "terminateChild")]
 [JsonDerivedType(typeof(CompleteInstance), "complete")]
 [JsonDerivedType(typeof(FailInstance), "fail")]
-public abstract record WorkflowCommand;
+internal abstract record WorkflowCommand;
 
 /// <summary>
 /// Run an <c>http</c> or <c>activity</c> node's work once and report <see cref="NodeSucceeded"/> or
@@ -25,7 +25,7 @@ public abstract record WorkflowCommand;
 /// <param name="NodeId">The node's id in the definition (look the definition up in the plan).</param>
 /// <param name="Input">For http: the evaluated request <c>{method, url, headers, query, body}</c> with secret tokens intact; for activity: the evaluated input.</param>
 /// <param name="Timeout">The per-attempt timeout, if any (the decider also races it with a timer).</param>
-public sealed record RunNode(string Key, string Path, string NodeId, JsonElement Input, TimeSpan? Timeout) : WorkflowCommand
+internal sealed record RunNode(string Key, string Path, string NodeId, JsonElement Input, TimeSpan? Timeout) : WorkflowCommand
 {
     /// <summary>
     /// For http: where <see cref="Input"/> holds the definition's own secret references, the only places the executor
@@ -36,13 +36,13 @@ public sealed record RunNode(string Key, string Path, string NodeId, JsonElement
 }
 
 /// <summary>Start a durable timer that reports <see cref="TimerFired"/> at <see cref="DueAt"/>, never earlier.</summary>
-public sealed record StartTimer(string TimerId, DateTimeOffset DueAt) : WorkflowCommand;
+internal sealed record StartTimer(string TimerId, DateTimeOffset DueAt) : WorkflowCommand;
 
 /// <summary>A timer is no longer needed; a late <see cref="TimerFired"/> is ignored anyway.</summary>
-public sealed record CancelTimer(string TimerId) : WorkflowCommand;
+internal sealed record CancelTimer(string TimerId) : WorkflowCommand;
 
 /// <summary>A node waits for events of <see cref="Name"/>; hosts deliver every arrival as <see cref="EventRaised"/>.</summary>
-public sealed record WaitForEvent(string Name) : WorkflowCommand;
+internal sealed record WaitForEvent(string Name) : WorkflowCommand;
 
 /// <summary>Start a child instance and report <see cref="ChildCompleted"/> or <see cref="ChildFailed"/>.</summary>
 /// <param name="ChildInstanceId">Derived from the parent: the node's key.</param>
@@ -50,13 +50,13 @@ public sealed record WaitForEvent(string Name) : WorkflowCommand;
 /// <param name="Version">The version; null means the latest (the host resolves it and reports it back).</param>
 /// <param name="Input">The child's input.</param>
 /// <param name="Path">The parent's node path.</param>
-public sealed record StartChild(string ChildInstanceId, string Workflow, int? Version, JsonElement Input, string Path) : WorkflowCommand;
+internal sealed record StartChild(string ChildInstanceId, string Workflow, int? Version, JsonElement Input, string Path) : WorkflowCommand;
 
 /// <summary>Terminate a running child (instance timeout, or its node was cancelled).</summary>
-public sealed record TerminateChild(string ChildInstanceId, string Reason) : WorkflowCommand;
+internal sealed record TerminateChild(string ChildInstanceId, string Reason) : WorkflowCommand;
 
 /// <summary>The instance completed with <see cref="Output"/>.</summary>
-public sealed record CompleteInstance(JsonElement Output) : WorkflowCommand;
+internal sealed record CompleteInstance(JsonElement Output) : WorkflowCommand;
 
 /// <summary>The instance failed with <see cref="Error"/>.</summary>
-public sealed record FailInstance(WorkflowError Error) : WorkflowCommand;
+internal sealed record FailInstance(WorkflowError Error) : WorkflowCommand;

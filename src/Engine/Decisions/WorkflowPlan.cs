@@ -8,7 +8,7 @@ namespace Serverless.Engine.Decisions;
 /// An immutable, compiled definition: every node with its scope, predecessors, successors and accepted
 /// outcomes, for O(1) lookups by the decider. Compile once per (workflow, version) and share across threads.
 /// </summary>
-public sealed class WorkflowPlan
+internal sealed class WorkflowPlan
 {
     private WorkflowPlan(WorkflowDefinition definition, int version, PlanOptions options, ScopePlan root, FrozenDictionary<string, PlanNode> nodes)
     {
@@ -178,7 +178,7 @@ public sealed class WorkflowPlan
 }
 
 /// <summary>One scope: the top level, or a foreach/loop body.</summary>
-public sealed class ScopePlan
+internal sealed class ScopePlan
 {
     internal ScopePlan() { }
 
@@ -239,7 +239,7 @@ public sealed record PlanOptions
 }
 
 /// <summary>A compiled node.</summary>
-public sealed class PlanNode
+internal sealed class PlanNode
 {
     internal PlanNode(NodeDefinition definition, ScopePlan scope, ImmutableArray<RetryPolicy> retry, TimeSpan? timeout)
     {
@@ -284,7 +284,7 @@ public sealed class PlanNode
 }
 
 /// <summary>The outcome names <c>runAfter</c> accepts besides switch cases.</summary>
-public static class OutcomeNames
+internal static class OutcomeNames
 {
     /// <summary>The predecessor succeeded.</summary>
     public const string Succeeded = "succeeded";

@@ -7,14 +7,14 @@ namespace Serverless.Engine.Definitions;
 /// <summary>The result of parsing: a definition, or every problem found.</summary>
 /// <param name="Definition">The definition when <see cref="Errors"/> is empty.</param>
 /// <param name="Errors">Every problem, each with its JSON pointer.</param>
-public sealed record ParseResult(WorkflowDefinition? Definition, ImmutableArray<ValidationError> Errors)
+internal sealed record ParseResult(WorkflowDefinition? Definition, ImmutableArray<ValidationError> Errors)
 {
     /// <summary>True when the definition is valid.</summary>
     public bool IsValid => Errors.IsEmpty && Definition is not null;
 }
 
 /// <summary>Parses and validates workflow definitions (format v1), reporting every problem at once.</summary>
-public static class DefinitionParser
+internal static class DefinitionParser
 {
     private static readonly JsonDocumentOptions Options = new()
     {

@@ -10,7 +10,7 @@ namespace Serverless.Engine.Definitions;
 /// <param name="Defaults">Defaults for http and activity nodes.</param>
 /// <param name="Nodes">The top-level nodes in document order.</param>
 /// <param name="Output">The document's output template; null means the default (outputs of the succeeded sinks).</param>
-public sealed record WorkflowDefinition(
+internal sealed record WorkflowDefinition(
     string Name,
     string? Description,
     TimeSpan? Timeout,
@@ -21,7 +21,7 @@ public sealed record WorkflowDefinition(
 /// <summary>The document's <c>defaults</c>: applied to http and activity nodes that do not set their own.</summary>
 /// <param name="Retry">The default retriers; empty means "run once".</param>
 /// <param name="Timeout">The default per-attempt timeout.</param>
-public sealed record NodeDefaults(ImmutableArray<RetryPolicy> Retry, TimeSpan? Timeout)
+internal sealed record NodeDefaults(ImmutableArray<RetryPolicy> Retry, TimeSpan? Timeout)
 {
     /// <summary>No defaults.</summary>
     public static NodeDefaults None { get; } = new(ImmutableArray<RetryPolicy>.Empty, null);
@@ -30,10 +30,10 @@ public sealed record NodeDefaults(ImmutableArray<RetryPolicy> Retry, TimeSpan? T
 /// <summary>One entry of <c>runAfter</c>: a predecessor and the outcomes accepted from it.</summary>
 /// <param name="NodeId">The predecessor's id (same scope).</param>
 /// <param name="Outcomes"><c>succeeded</c>, <c>failed</c>, <c>skipped</c> or, for a switch, case names.</param>
-public sealed record RunAfter(string NodeId, ImmutableArray<string> Outcomes);
+internal sealed record RunAfter(string NodeId, ImmutableArray<string> Outcomes);
 
 /// <summary>Common fields of every node.</summary>
-public abstract record NodeDefinition
+internal abstract record NodeDefinition
 {
     /// <summary>The node's id; unique across the whole document (bodies included).</summary>
     public required string Id { get; init; }
@@ -52,14 +52,14 @@ public abstract record NodeDefinition
 }
 
 /// <summary>Node kinds that do I/O and may be retried.</summary>
-public interface IRetryableNode
+internal interface IRetryableNode
 {
     /// <summary>The node's own retriers; null means "use the document defaults"; empty means "run once".</summary>
     ImmutableArray<RetryPolicy>? Retry { get; }
 }
 
 /// <summary>An HTTP call. The request (method, url, headers, query, body) is one template.</summary>
-public sealed record HttpNode : NodeDefinition, IRetryableNode
+internal sealed record HttpNode : NodeDefinition, IRetryableNode
 {
     /// <summary>The request object <c>{method, url, headers?, query?, body?}</c>, templated recursively; secrets stay as tokens.</summary>
     public required Template Request { get; init; }
@@ -76,7 +76,7 @@ public sealed record HttpNode : NodeDefinition, IRetryableNode
 }
 
 /// <summary>A custom C# activity registered by the app.</summary>
-public sealed record ActivityNode : NodeDefinition, IRetryableNode
+internal sealed record ActivityNode : NodeDefinition, IRetryableNode
 {
     /// <summary>The registered activity's name.</summary>
     public required string Activity { get; init; }
@@ -89,14 +89,14 @@ public sealed record ActivityNode : NodeDefinition, IRetryableNode
 }
 
 /// <summary>Evaluates a value; decided inline.</summary>
-public sealed record SetNode : NodeDefinition
+internal sealed record SetNode : NodeDefinition
 {
     /// <summary>The value template.</summary>
     public required Template Value { get; init; }
 }
 
 /// <summary>Chooses the first case whose condition is true; decided inline.</summary>
-public sealed record SwitchNode : NodeDefinition
+internal sealed record SwitchNode : NodeDefinition
 {
     /// <summary>Cases in document order.</summary>
     public required ImmutableArray<SwitchCase> Cases { get; init; }
@@ -107,10 +107,10 @@ public sealed record SwitchNode : NodeDefinition
 /// <summary>One case of a switch.</summary>
 /// <param name="Name">The case name, also the switch's outcome.</param>
 /// <param name="Condition">A boolean expression.</param>
-public sealed record SwitchCase(string Name, Template Condition);
+internal sealed record SwitchCase(string Name, Template Condition);
 
 /// <summary>Runs its body once per item of an array.</summary>
-public sealed record ForeachNode : NodeDefinition
+internal sealed record ForeachNode : NodeDefinition
 {
     /// <summary>Expression giving the array (at most 10,000 items).</summary>
     public required Template Items { get; init; }
@@ -123,7 +123,7 @@ public sealed record ForeachNode : NodeDefinition
 }
 
 /// <summary>Runs its body until a condition holds.</summary>
-public sealed record LoopNode : NodeDefinition
+internal sealed record LoopNode : NodeDefinition
 {
     /// <summary>The body run per iteration.</summary>
     public required BodyDefinition Body { get; init; }
@@ -134,7 +134,7 @@ public sealed record LoopNode : NodeDefinition
 }
 
 /// <summary>Waits for a duration or until a timestamp, on a durable timer.</summary>
-public sealed record WaitNode : NodeDefinition
+internal sealed record WaitNode : NodeDefinition
 {
     /// <summary>How long to wait, if given.</summary>
     public TimeSpan? Duration { get; init; }
@@ -143,7 +143,7 @@ public sealed record WaitNode : NodeDefinition
 }
 
 /// <summary>Waits for an event raised through the API.</summary>
-public sealed record EventNode : NodeDefinition
+internal sealed record EventNode : NodeDefinition
 {
     /// <summary>The event name (compared case-insensitively).</summary>
     public required string EventName { get; init; }
@@ -152,7 +152,7 @@ public sealed record EventNode : NodeDefinition
 }
 
 /// <summary>Runs a registered workflow as a child instance.</summary>
-public sealed record WorkflowNode : NodeDefinition, IRetryableNode
+internal sealed record WorkflowNode : NodeDefinition, IRetryableNode
 {
     /// <summary>The child workflow's registered name.</summary>
     public required string Workflow { get; init; }
@@ -165,7 +165,7 @@ public sealed record WorkflowNode : NodeDefinition, IRetryableNode
 }
 
 /// <summary>Fails with a chosen error; decided inline.</summary>
-public sealed record FailNode : NodeDefinition
+internal sealed record FailNode : NodeDefinition
 {
     /// <summary>The error type.</summary>
     public required string ErrorType { get; init; }
@@ -177,10 +177,10 @@ public sealed record FailNode : NodeDefinition
 /// <param name="Pointer">JSON pointer of the body object.</param>
 /// <param name="Nodes">The body's nodes in document order.</param>
 /// <param name="Output">The body output template; null means the default (outputs of the succeeded sinks).</param>
-public sealed record BodyDefinition(string Pointer, ImmutableArray<NodeDefinition> Nodes, Template? Output);
+internal sealed record BodyDefinition(string Pointer, ImmutableArray<NodeDefinition> Nodes, Template? Output);
 
 /// <summary>An inclusive range of HTTP status codes.</summary>
-public readonly record struct StatusRange(int From, int To)
+internal readonly record struct StatusRange(int From, int To)
 {
     /// <summary>Whether <paramref name="status"/> is in the range.</summary>
     public bool Contains(int status) => status >= From && status <= To;
@@ -189,7 +189,7 @@ public readonly record struct StatusRange(int From, int To)
 /// <summary>A foreach's tolerance: a count, or a percentage of the item count (floored).</summary>
 /// <param name="Count">The count, when <paramref name="Percent"/> is null.</param>
 /// <param name="Percent">The percentage, 0-100.</param>
-public sealed record ToleratedFailures(int Count, double? Percent)
+internal sealed record ToleratedFailures(int Count, double? Percent)
 {
     /// <summary>No failures tolerated.</summary>
     public static ToleratedFailures None { get; } = new(0, null);
@@ -199,7 +199,7 @@ public sealed record ToleratedFailures(int Count, double? Percent)
 }
 
 /// <summary>How retry delays are randomized.</summary>
-public enum JitterKind
+internal enum JitterKind
 {
     /// <summary>Uniform in [0, delay].</summary>
     Full,
@@ -214,7 +214,7 @@ public enum JitterKind
 /// <param name="Backoff">The delay multiplier per retry.</param>
 /// <param name="MaxInterval">Cap of a delay; a Retry-After beyond it fails the node.</param>
 /// <param name="Jitter">Randomization of the delay.</param>
-public sealed record RetryPolicy(
+internal sealed record RetryPolicy(
     ImmutableArray<string> Errors,
     int MaxAttempts,
     TimeSpan Interval,

@@ -5,7 +5,7 @@ using Serverless.Engine.Definitions;
 namespace Serverless.Engine.Execution;
 
 /// <summary>What one attempt of node work produced. Failures are values, not exceptions.</summary>
-public abstract record NodeOutcome
+internal abstract record NodeOutcome
 {
     private protected NodeOutcome() { }
 
@@ -26,10 +26,10 @@ public abstract record NodeOutcome
 /// <param name="InstanceId">The instance the work belongs to.</param>
 /// <param name="Node">The node's definition (look it up in the plan by <see cref="RunNode.NodeId"/>).</param>
 /// <param name="Command">The decider's command: key, path, evaluated input, timeout.</param>
-public sealed record NodeWork(string InstanceId, NodeDefinition Node, RunNode Command);
+internal sealed record NodeWork(string InstanceId, NodeDefinition Node, RunNode Command);
 
 /// <summary>Runs node work: I/O is allowed here, never in the decider.</summary>
-public interface INodeExecutor
+internal interface INodeExecutor
 {
     /// <summary>Runs one attempt. Never throws for a failure of the work itself; returns <see cref="NodeOutcome.Failed"/>.</summary>
     Task<NodeOutcome> ExecuteAsync(NodeWork work, CancellationToken cancellationToken);

@@ -9,7 +9,7 @@ namespace Serverless.Engine.Expressions;
 /// one expression takes the expression's JSON value; text around expressions interpolates to a string; objects and
 /// arrays are templated recursively. Compiled once per definition, immutable and thread-safe.
 /// </summary>
-public sealed class Template
+internal sealed class Template
 {
     // Implementation lives in the Expressions folder (TemplateCompiler / ExpressionSandbox).
     internal Template(string pointer, string source, bool isConstant, ImmutableArray<string> referencedNodes, bool usesSecrets, object compiled)
@@ -78,14 +78,14 @@ public sealed class Template
 /// <param name="Pointer">The string's JSON pointer, relative to the evaluated value (<c>/headers/Authorization</c>).</param>
 /// <param name="Offset">Where in that string the token starts (UTF-16 code units).</param>
 /// <param name="Name">The secret's name.</param>
-public sealed record SecretReference(string Pointer, int Offset, string Name)
+internal sealed record SecretReference(string Pointer, int Offset, string Name)
 {
     /// <summary>The text a reference to <paramref name="name"/> stands as in evaluated values, statuses and logs.</summary>
     public static string Token(string name) => "${{ secrets." + name + " }}";
 }
 
 /// <summary>What a template may contain.</summary>
-public sealed record TemplateOptions
+internal sealed record TemplateOptions
 {
     /// <summary>Whether <c>${{ secrets.NAME }}</c> tokens are allowed (only in <c>http.request</c> strings).</summary>
     public bool AllowSecrets { get; init; }
@@ -98,7 +98,7 @@ public sealed record TemplateOptions
 }
 
 /// <summary>What an expression can see. Built by the decider per evaluation.</summary>
-public sealed class ExpressionScope
+internal sealed class ExpressionScope
 {
     /// <summary>The instance input.</summary>
     public required JsonElement Input { get; init; }
@@ -132,17 +132,17 @@ public sealed class ExpressionScope
 /// <param name="Status">succeeded, failed, skipped, cancelled, running or pending.</param>
 /// <param name="Output">The stored output (null when none).</param>
 /// <param name="Error">The error (null unless failed).</param>
-public readonly record struct NodeView(string Status, JsonElement? Output, WorkflowError? Error);
+internal readonly record struct NodeView(string Status, JsonElement? Output, WorkflowError? Error);
 
 /// <summary>The <c>instance</c> object expressions see.</summary>
 /// <param name="Id">The instance id.</param>
 /// <param name="Workflow">The workflow name.</param>
 /// <param name="Version">The pinned version.</param>
 /// <param name="StartedAt">When the instance started.</param>
-public sealed record InstanceInfo(string Id, string Workflow, int Version, DateTimeOffset StartedAt);
+internal sealed record InstanceInfo(string Id, string Workflow, int Version, DateTimeOffset StartedAt);
 
 /// <summary>An expression threw or broke a sandbox limit at run time.</summary>
-public sealed class ExpressionException : Exception
+internal sealed class ExpressionException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ExpressionException(string expression, string message, Exception? inner = null)

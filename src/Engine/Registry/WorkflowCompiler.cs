@@ -11,7 +11,7 @@ namespace Serverless.Engine.Registry;
 /// immutable). The registry, the hosts' runtimes, the durable orchestration and its node activity all compile here, so
 /// a definition that registered under raised limits also runs under them.
 /// </summary>
-public sealed class WorkflowCompiler
+internal sealed class WorkflowCompiler
 {
     private readonly ConcurrentDictionary<(string Name, int Version), WorkflowPlan> _plans = new();
 
@@ -65,7 +65,7 @@ public sealed class WorkflowCompiler
 }
 
 /// <summary>A stored definition that does not validate under the host's limits (for example, limits were lowered).</summary>
-public sealed class InvalidDefinitionException : Exception
+internal sealed class InvalidDefinitionException : Exception
 {
     /// <summary>Creates the exception for the errors of version <paramref name="version"/> of <paramref name="name"/>.</summary>
     public InvalidDefinitionException(string name, int version, ImmutableArray<ValidationError> errors)

@@ -7,7 +7,7 @@ namespace Serverless.Engine.Replay;
 /// Where a durable orchestration's checkpoints go (written by an activity, read by the HTTP API): the per-node detail of
 /// an instance and the state a rerun starts from. One checkpoint per instance; the newest wins.
 /// </summary>
-public interface ICheckpointStore
+internal interface ICheckpointStore
 {
     /// <summary>Saves <paramref name="checkpoint"/> as the newest for <paramref name="instanceId"/>.</summary>
     Task SaveAsync(string instanceId, Continuation checkpoint, CancellationToken cancellationToken);
@@ -20,7 +20,7 @@ public interface ICheckpointStore
 }
 
 /// <summary>The JSON form of checkpoints in a store.</summary>
-public static class CheckpointJson
+internal static class CheckpointJson
 {
     /// <summary>Serializes a checkpoint.</summary>
     public static byte[] Serialize(Continuation checkpoint) => JsonSerializer.SerializeToUtf8Bytes(checkpoint, JsonSerializerOptions.Web);
@@ -31,7 +31,7 @@ public static class CheckpointJson
 }
 
 /// <summary>An <see cref="IDefinitionSource"/> over the registry's <see cref="IDefinitionStore"/>.</summary>
-public sealed class DefinitionStoreSource : IDefinitionSource
+internal sealed class DefinitionStoreSource : IDefinitionSource
 {
     private readonly IDefinitionStore _store;
 

@@ -12,7 +12,7 @@ namespace Serverless.Engine.Replay;
 /// <param name="Version">The pinned version; null (only for children started without one) means the latest.</param>
 /// <param name="Input">The instance input.</param>
 /// <param name="Continuation">The carried-over driver state after a ContinueAsNew; null on the first execution.</param>
-public sealed record OrchestrationInput(
+internal sealed record OrchestrationInput(
     string Workflow,
     int? Version,
     JsonElement Input,
@@ -29,7 +29,7 @@ public sealed record OrchestrationInput(
 /// <param name="Pending">RunNode/StartChild commands held back at the history bound or by the width cap (serialized).</param>
 /// <param name="Generation">How many times the instance continued as new.</param>
 /// <param name="Rerun">True when this execution reruns a Failed instance from <see cref="State"/>.</param>
-public sealed record Continuation(
+internal sealed record Continuation(
     string State,
     long Sequence,
     ImmutableArray<ArmedTimer> Timers,
@@ -54,4 +54,4 @@ public sealed record Continuation(
 /// <summary>A timer carried across a ContinueAsNew.</summary>
 /// <param name="TimerId">The decider's timer id.</param>
 /// <param name="DueAt">When it fires.</param>
-public sealed record ArmedTimer(string TimerId, DateTimeOffset DueAt);
+internal sealed record ArmedTimer(string TimerId, DateTimeOffset DueAt);

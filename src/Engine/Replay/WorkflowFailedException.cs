@@ -4,7 +4,7 @@ namespace Serverless.Engine.Replay;
 /// Thrown by an orchestration to fail its instance. The message is the error's <c>type: message</c>, which is the
 /// failure text Durable Functions reports as the instance's output.
 /// </summary>
-public sealed class WorkflowFailedException : Exception
+internal sealed class WorkflowFailedException : Exception
 {
     /// <summary>Creates the exception for <paramref name="error"/>.</summary>
     public WorkflowFailedException(WorkflowError error)
@@ -31,7 +31,7 @@ public sealed class WorkflowFailedException : Exception
 }
 
 /// <summary>Reads the <c>type: message</c> failure text Durable Functions reports for a failed instance.</summary>
-public static class FailureText
+internal static class FailureText
 {
     /// <summary>
     /// Parses <paramref name="text"/> as <c>type: message</c>; text without a type prefix becomes an

@@ -85,7 +85,7 @@ public sealed class EngineTestHost
     }
 
     /// <summary>Registers a parsed definition; returns its version.</summary>
-    public int Register(WorkflowDefinition definition)
+    internal int Register(WorkflowDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         if (!registry.TryGetValue(definition.Name, out var versions))
@@ -141,13 +141,13 @@ public sealed class EngineTestHost
     public InstanceState State(string instanceId) => instances[instanceId].State;
 
     /// <summary>The plan an instance runs.</summary>
-    public WorkflowPlan Plan(string instanceId) => instances[instanceId].Plan;
+    internal WorkflowPlan Plan(string instanceId) => instances[instanceId].Plan;
 
     /// <summary>Every event applied to an instance, with the time it was applied (for replay checks).</summary>
     public IReadOnlyList<(WorkflowEvent Event, DateTimeOffset At)> History(string instanceId) => instances[instanceId].History;
 
     /// <summary>Every command the decider emitted for an instance, in order.</summary>
-    public IReadOnlyList<WorkflowCommand> Commands(string instanceId) => instances[instanceId].Commands;
+    internal IReadOnlyList<WorkflowCommand> Commands(string instanceId) => instances[instanceId].Commands;
 
     /// <summary>Ids of the instances, parents and children, in creation order.</summary>
     public IReadOnlyList<string> InstanceIds => [.. instances.Keys];
