@@ -26,18 +26,3 @@ internal static class TaskNames
     /// <summary>Writes a checkpoint of the driver state to blob storage.</summary>
     public const string SaveCheckpoint = "SaveWorkflowCheckpoint";
 }
-
-/// <summary>Input of <see cref="TaskNames.LoadDefinition"/> and <see cref="TaskNames.ResolveVersion"/>.</summary>
-/// <param name="Workflow">The workflow name.</param>
-/// <param name="Version">The version; null for the latest.</param>
-internal sealed record DefinitionRequest(string Workflow, int? Version);
-
-/// <summary>Input of <see cref="TaskNames.TerminateInstance"/>.</summary>
-/// <param name="InstanceId">The instance to terminate.</param>
-/// <param name="Reason">Why.</param>
-internal sealed record TerminateRequest(string InstanceId, string Reason);
-
-/// <summary>Input of <see cref="TaskNames.SaveCheckpoint"/>.</summary>
-/// <param name="InstanceId">The instance.</param>
-/// <param name="Checkpoint">The checkpoint.</param>
-internal sealed record CheckpointRequest(string InstanceId, Continuation Checkpoint);

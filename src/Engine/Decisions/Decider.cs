@@ -3,11 +3,6 @@ using System.Text.Json;
 
 namespace Serverless.Engine.Decisions;
 
-/// <summary>The result of one decision: the next state and what the host must do.</summary>
-/// <param name="State">The next state (the same instance when the event changed nothing).</param>
-/// <param name="Commands">Commands in the order the host should carry them out.</param>
-internal sealed record Decision(InstanceState State, ImmutableArray<WorkflowCommand> Commands);
-
 /// <summary>
 /// The pure decider: <c>Decide(plan, state, event, now) -> (state', commands)</c>.
 /// No I/O, no clock, no randomness: the same inputs always give the same outputs.

@@ -50,13 +50,3 @@ internal static class StateSerializer
     public static WorkflowCommand DeserializeCommand(ReadOnlySpan<byte> utf8)
         => JsonSerializer.Deserialize(utf8, EngineJsonContext.Default.WorkflowCommand) ?? throw new JsonException("The command is JSON null.");
 }
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-    UseStringEnumConverter = true)]
-[JsonSerializable(typeof(InstanceState))]
-[JsonSerializable(typeof(WorkflowEvent))]
-[JsonSerializable(typeof(WorkflowCommand))]
-[JsonSerializable(typeof(WorkflowError))]
-internal sealed partial class EngineJsonContext : JsonSerializerContext;

@@ -378,9 +378,3 @@ internal static class ExpressionSandbox
         }
     }
 }
-
-/// <summary>Shared JSON constants.</summary>
-internal static class JsonValues
-{
-    public static readonly JsonElement Null = JsonSerializer.SerializeToElement<object?>(null);
-}

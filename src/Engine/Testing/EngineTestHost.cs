@@ -6,45 +6,6 @@ using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Testing;
 
-/// <summary>What a test activity (or http stand-in) is called with.</summary>
-/// <param name="InstanceId">The instance.</param>
-/// <param name="Path">The node path.</param>
-/// <param name="NodeId">The node id.</param>
-/// <param name="Key">The idempotency key.</param>
-/// <param name="Input">The evaluated input (for http: the evaluated request).</param>
-public sealed record ActivityCall(string InstanceId, string Path, string NodeId, string Key, JsonElement Input);
-
-/// <summary>What a test activity returns: an outcome, after an optional virtual duration.</summary>
-public sealed record ActivityResult
-{
-    private ActivityResult() { }
-
-    /// <summary>The output on success.</summary>
-    public JsonElement? Output { get; private init; }
-
-    /// <summary>The error on failure.</summary>
-    public WorkflowError? Error { get; private init; }
-
-    /// <summary>A Retry-After hint with the failure.</summary>
-    public TimeSpan? RetryAfter { get; private init; }
-
-    /// <summary>How long the work takes in virtual time.</summary>
-    public TimeSpan Duration { get; private init; }
-
-    /// <summary>True when the work never reports back.</summary>
-    public bool Hangs { get; private init; }
-
-    /// <summary>Succeeds with <paramref name="output"/>.</summary>
-    public static ActivityResult Success(JsonElement output, TimeSpan duration = default) => new() { Output = output, Duration = duration };
-
-    /// <summary>Fails with <paramref name="error"/>.</summary>
-    public static ActivityResult Failure(WorkflowError error, TimeSpan? retryAfter = null, TimeSpan duration = default)
-        => new() { Error = error, RetryAfter = retryAfter, Duration = duration };
-
-    /// <summary>Never reports back (for attempt timeouts).</summary>
-    public static ActivityResult Hang() => new() { Hangs = true };
-}
-
 /// <summary>
 /// The in-memory reference host: runs definitions end to end through the decider on virtual time, with test
 /// delegates standing in for activities and http calls. Deterministic; the other hosts' behaviour is checked against it.
