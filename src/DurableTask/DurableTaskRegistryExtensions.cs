@@ -13,7 +13,7 @@ namespace Serverless.DurableTask;
 /// <see cref="WorkflowActivities"/> and a <see cref="DurableTaskClient"/> there. The orchestration takes the host's one
 /// <see cref="WorkflowCompiler"/> here (durabletask-dotnet creates orchestrators without services).
 /// </summary>
-public static class DurableTaskRegistryExtensions
+internal static class DurableTaskRegistryExtensions
 {
     /// <summary>Adds the orchestration (<see cref="TaskNames.Orchestrator"/>) and every activity of <see cref="TaskNames"/>.</summary>
     public static DurableTaskRegistry AddWorkflowTasks(this DurableTaskRegistry registry, WorkflowCompiler compiler, OrchestrationDriverOptions options)

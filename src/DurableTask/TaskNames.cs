@@ -6,7 +6,7 @@ namespace Serverless.DurableTask;
 /// The names the orchestration and its activities are registered under, as Durable Task tasks and as Azure Functions
 /// (they are recorded in every history: never rename one).
 /// </summary>
-public static class TaskNames
+internal static class TaskNames
 {
     /// <summary>The one orchestrator; every workflow instance (and child) runs it.</summary>
     public const string Orchestrator = "WorkflowOrchestrator";
@@ -26,18 +26,3 @@ public static class TaskNames
     /// <summary>Writes a checkpoint of the driver state to blob storage.</summary>
     public const string SaveCheckpoint = "SaveWorkflowCheckpoint";
 }
-
-/// <summary>Input of <see cref="TaskNames.LoadDefinition"/> and <see cref="TaskNames.ResolveVersion"/>.</summary>
-/// <param name="Workflow">The workflow name.</param>
-/// <param name="Version">The version; null for the latest.</param>
-public sealed record DefinitionRequest(string Workflow, int? Version);
-
-/// <summary>Input of <see cref="TaskNames.TerminateInstance"/>.</summary>
-/// <param name="InstanceId">The instance to terminate.</param>
-/// <param name="Reason">Why.</param>
-public sealed record TerminateRequest(string InstanceId, string Reason);
-
-/// <summary>Input of <see cref="TaskNames.SaveCheckpoint"/>.</summary>
-/// <param name="InstanceId">The instance.</param>
-/// <param name="Checkpoint">The checkpoint.</param>
-public sealed record CheckpointRequest(string InstanceId, Continuation Checkpoint);

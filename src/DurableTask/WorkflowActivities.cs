@@ -11,7 +11,7 @@ namespace Serverless.DurableTask;
 /// orchestration. The Functions app binds each to an activity trigger; <see cref="DurableTaskRegistryExtensions"/>
 /// registers them with a plain durabletask-dotnet worker.
 /// </summary>
-public sealed class WorkflowActivities
+internal sealed class WorkflowActivities
 {
     private readonly NodeActivity _nodes;
     private readonly IDefinitionSource _definitions;

@@ -13,7 +13,7 @@ namespace Serverless.DurableTask;
 /// and benchmarks register it directly with a durabletask-dotnet worker.
 /// </summary>
 /// <remarks>WARNING: orchestrator code. It replays: no clock, no I/O, no awaiting anything but the context's tasks.</remarks>
-public static class WorkflowOrchestration
+internal static class WorkflowOrchestration
 {
     /// <summary>
     /// Runs one execution of a workflow instance over <paramref name="context"/>: returns the output, throws

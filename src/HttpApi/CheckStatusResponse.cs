@@ -7,7 +7,7 @@ namespace Serverless.HttpApi;
 /// <summary>The 202 answer of a start: the Durable check-status payload and the <c>Location</c> header.</summary>
 /// <param name="Payload"><c>{id, statusQueryGetUri, sendEventPostUri, terminatePostUri, purgeHistoryDeleteUri, suspendPostUri, resumePostUri}</c>.</param>
 /// <param name="Location">The status URI.</param>
-public sealed record CheckStatusResponse(JsonObject Payload, string Location)
+internal sealed record CheckStatusResponse(JsonObject Payload, string Location)
 {
     /// <summary>
     /// The payload of <see cref="CheckStatusPayload"/> rooted at the request's own base URL (scheme, host and path

@@ -13,7 +13,7 @@ namespace Serverless.HttpApi;
 /// 409, 410, 429: <see cref="InstanceErrors"/> words the common ones); a backend starts, reads, lists, signals, purges
 /// and reruns instances.
 /// </summary>
-public interface IInstanceBackend
+internal interface IInstanceBackend
 {
     /// <summary>
     /// Starts <paramref name="instanceId"/> running <paramref name="workflow"/> (at its resolved version) with
@@ -60,62 +60,4 @@ public interface IInstanceBackend
 
     /// <summary>Deletes a final instance and everything stored for it: null when deleted; otherwise 404, or 409 while it is not final.</summary>
     Task<ApiError?> PurgeAsync(string instanceId, CancellationToken cancellationToken);
-}
-
-/// <summary>What <see cref="IInstanceBackend.GetStatusAsync"/> found.</summary>
-/// <param name="Status">The status object.</param>
-/// <param name="IsFinal">True once the instance is Completed, Failed or Terminated (200); otherwise the answer is 202.</param>
-public sealed record InstanceStatusAnswer(JsonObject Status, bool IsFinal);
-
-/// <summary>One page of <see cref="IInstanceBackend.ListAsync"/>.</summary>
-/// <param name="Items">The status objects of the page, unordered; possibly none even when more remain.</param>
-/// <param name="ContinuationToken">The token for the next page; null when no more remain.</param>
-public sealed record InstanceStatusPage(IReadOnlyList<JsonObject> Items, string? ContinuationToken);
-
-/// <summary>What an instance id is already taken by when a start differs from it.</summary>
-/// <param name="Workflow">The existing instance's workflow; null when it cannot be read (not a workflow instance).</param>
-/// <param name="Version">The existing instance's version; null when it cannot be read.</param>
-public sealed record StartConflict(string? Workflow, int? Version);
-
-/// <summary>What <see cref="IInstanceBackend.GetNodeStateAsync"/> found.</summary>
-/// <param name="Found">False when the instance does not exist (404).</param>
-/// <param name="State">The instance's latest recorded state; null when none is recorded yet (no nodes to list).</param>
-public readonly record struct NodeStateLookup(bool Found, InstanceState? State)
-{
-    /// <summary>The instance does not exist.</summary>
-    public static NodeStateLookup NotFound => new(false, null);
-}
-
-/// <summary>How <see cref="IInstanceBackend.RerunAsync"/> ended.</summary>
-public enum RerunOutcome
-{
-    /// <summary>The rerun is under way (202).</summary>
-    Accepted,
-
-    /// <summary>The instance does not exist (404).</summary>
-    NotFound,
-
-    /// <summary>The instance is not Failed (409); <see cref="RerunResult.Status"/> says what it is.</summary>
-    NotFailed,
-
-    /// <summary>The instance is Failed but its final state was never recorded (409).</summary>
-    NoFinalState,
-}
-
-/// <summary>The outcome of a rerun request.</summary>
-/// <param name="Outcome">How it ended.</param>
-/// <param name="Status">The instance's runtime status when <see cref="RerunOutcome.NotFailed"/>.</param>
-public readonly record struct RerunResult(RerunOutcome Outcome, string? Status = null)
-{
-    /// <summary>The rerun is under way.</summary>
-    public static RerunResult Accepted => new(RerunOutcome.Accepted);
-
-    /// <summary>The instance does not exist.</summary>
-    public static RerunResult NotFound => new(RerunOutcome.NotFound);
-
-    /// <summary>The instance has no recorded final state.</summary>
-    public static RerunResult NoFinalState => new(RerunOutcome.NoFinalState);
-
-    /// <summary>The instance is <paramref name="status"/>, not Failed.</summary>
-    public static RerunResult NotFailed(string status) => new(RerunOutcome.NotFailed, status);
 }

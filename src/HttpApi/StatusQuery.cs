@@ -10,7 +10,7 @@ namespace Serverless.HttpApi;
 /// omits <c>input</c> when false; <c>showHistory</c> adds <c>historyEvents</c>, with results only when
 /// <c>showHistoryOutput</c> is also true. Values are <c>true</c> or <c>false</c> (any case); anything else is 400.
 /// </summary>
-public sealed record StatusQuery(bool ShowInput, bool ShowHistory, bool ShowHistoryOutput)
+internal sealed record StatusQuery(bool ShowInput, bool ShowHistory, bool ShowHistoryOutput)
 {
     /// <summary>Reads the parameters of <paramref name="request"/>.</summary>
     public static ApiError? TryParse(HttpRequest request, out StatusQuery query)

@@ -176,13 +176,3 @@ public sealed partial class StandaloneHostOptions
     [GeneratedRegex("^[a-z][a-z0-9]{2,39}$", RegexOptions.CultureInvariant)]
     private static partial Regex TaskHubName();
 }
-
-/// <summary>Storage settings.</summary>
-public sealed class StorageOptions
-{
-    /// <summary>The Azure Storage connection string. <value>Default <c>UseDevelopmentStorage=true</c> (Azurite).</value></summary>
-    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
-
-    /// <summary>The task hub: prefixes every table, queue and container. <value>Default <c>serverless</c>.</value></summary>
-    public string TaskHub { get; set; } = "serverless";
-}

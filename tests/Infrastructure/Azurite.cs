@@ -10,7 +10,7 @@ namespace Serverless.Testing;
 /// missing) on free loopback ports, in-memory unless a data folder is given; killed on dispose. With a data folder it
 /// can be stopped cleanly and started again on the same ports and data (a storage outage).
 /// </summary>
-public sealed class Azurite : IAsyncDisposable
+internal sealed class Azurite : IAsyncDisposable
 {
     private readonly string _executable;
     private readonly string? _dataFolder;

@@ -21,7 +21,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Serverless.Testing;
 
 /// <summary>Tuning knobs of <see cref="DurableTaskSidecarHost"/>; the defaults suit fast tests.</summary>
-public sealed class DurableTaskSidecarOptions
+internal sealed class DurableTaskSidecarOptions
 {
     /// <summary>Upper bound of the Azure Storage queue polling back-off (the backend's default is 30 s).</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromMilliseconds(200);
@@ -52,7 +52,7 @@ public sealed class DurableTaskSidecarOptions
 /// extension serves isolated workers: AzureStorageOrchestrationService ⇐ TaskHubGrpcServer (Kestrel, HTTP/2, loopback, free port)
 /// ⇐ gRPC ⇐ durabletask-dotnet worker and client.
 /// </summary>
-public sealed class DurableTaskSidecarHost : IAsyncDisposable
+internal sealed class DurableTaskSidecarHost : IAsyncDisposable
 {
     private readonly AzureStorageOrchestrationService _service;
     private readonly Backend _backend;

@@ -13,7 +13,7 @@ namespace Serverless.Testing;
 /// The standalone host (src/Host) in this process on 127.0.0.1 port 0, over a task hub of the given storage, as the
 /// tests and benchmarks run it: started, and answered once <c>/healthz</c> says it is healthy.
 /// </summary>
-public static class InProcessStandaloneHost
+internal static class InProcessStandaloneHost
 {
     /// <summary>
     /// Starts the host and returns it with its address once healthy. <paramref name="settings"/> add to (or override) the

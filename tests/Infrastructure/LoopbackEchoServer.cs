@@ -13,13 +13,13 @@ using Microsoft.Extensions.Logging;
 namespace Serverless.Testing;
 
 /// <summary>A request as <see cref="LoopbackEchoServer"/> received it: path and query decoded, header names lower case.</summary>
-public sealed record EchoedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body);
+internal sealed record EchoedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body);
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 (port 0) that records every request and answers it with the request as JSON
 /// (<see cref="EchoedRequest"/>): the downstream service of http nodes in host tests.
 /// </summary>
-public sealed class LoopbackEchoServer : IAsyncDisposable
+internal sealed class LoopbackEchoServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

@@ -8,7 +8,7 @@ namespace Serverless.Testing;
 /// The real node executors (<c>AddWorkflowExecutors</c>: the http executor with its network guard, secrets and
 /// redaction) as a host builds them, with loopback opened and the given configuration (<c>Secrets:NAME</c> values).
 /// </summary>
-public sealed class LoopbackNodeExecutor : INodeExecutor, IDisposable
+internal sealed class LoopbackNodeExecutor : INodeExecutor, IDisposable
 {
     private readonly ServiceProvider _services;
     private readonly INodeExecutor _executor;

@@ -15,7 +15,7 @@ namespace Serverless.Testing;
 /// the instance is rerun, then echoes), <c>big</c> (<c>{size}</c>: a string of that many characters). Counts attempts
 /// per node path of each instance.
 /// </summary>
-public sealed class ScriptedActivities : INodeExecutor
+internal sealed class ScriptedActivities : INodeExecutor
 {
     /// <summary>Attempts per <c>{instanceId}:{path}</c>.</summary>
     public ConcurrentDictionary<string, int> Attempts { get; } = new(StringComparer.Ordinal);

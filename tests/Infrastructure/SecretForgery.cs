@@ -7,7 +7,7 @@ namespace Serverless.Testing;
 /// that spells references in the URL, a header, the query and the body (issue 9): the downstream must receive the
 /// secret only in <c>X-Real</c> and every spelled reference as written. Shared by the host tests of both hosts.
 /// </summary>
-public static class SecretForgery
+internal static class SecretForgery
 {
     /// <summary>The secret's name.</summary>
     public const string Name = "API_KEY";

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Serverless.Testing;
 
 /// <summary>Logging for test hosts: none, unless <c>SERVERLESS_TEST_LOG</c> names a level (e.g. <c>Information</c>).</summary>
-public static class TestLogging
+internal static class TestLogging
 {
     /// <summary>A console logger factory at the level in <c>SERVERLESS_TEST_LOG</c>, or the null factory.</summary>
     public static ILoggerFactory FromEnvironment()

@@ -16,7 +16,7 @@ using Serverless.Engine.Registry;
 namespace Serverless.Testing;
 
 /// <summary>How <see cref="WorkflowTaskHub"/> wires the durable adapter.</summary>
-public sealed record WorkflowTaskHubOptions
+internal sealed record WorkflowTaskHubOptions
 {
     /// <summary>The orchestration's history bound, width cap and checkpoint interval.</summary>
     public OrchestrationDriverOptions Orchestration { get; init; } = OrchestrationDriverOptions.Default;
@@ -36,7 +36,7 @@ public sealed record WorkflowTaskHubOptions
 /// Functions app binds them) on the real Durable Task engine with the Azure Storage provider on Azurite, through the
 /// gRPC sidecar; definitions in memory, checkpoints in a blob container of the same Azurite.
 /// </summary>
-public sealed class WorkflowTaskHub : IAsyncDisposable
+internal sealed class WorkflowTaskHub : IAsyncDisposable
 {
     private readonly DurableTaskSidecarHost _host;
 

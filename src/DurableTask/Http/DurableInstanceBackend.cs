@@ -17,7 +17,7 @@ namespace Serverless.DurableTask.Http;
 /// status history and reruns come from the <see cref="ICheckpointStore"/> the orchestration writes. Works with any
 /// client: the Functions binding's or a plain gRPC client connected to a Durable Task sidecar.
 /// </summary>
-public sealed class DurableInstanceBackend : IInstanceBackend
+internal sealed class DurableInstanceBackend : IInstanceBackend
 {
     private readonly DurableTaskClient _client;
     private readonly ICheckpointStore _checkpoints;

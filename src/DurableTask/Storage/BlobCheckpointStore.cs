@@ -11,7 +11,7 @@ namespace Serverless.DurableTask.Storage;
 /// orchestration saves checkpoints through activities, which may finish in any order, so each blob records the
 /// checkpoint's generation and sequence in its metadata and an older checkpoint never replaces a newer one.
 /// </summary>
-public sealed class BlobCheckpointStore : ICheckpointStore
+internal sealed class BlobCheckpointStore : ICheckpointStore
 {
     private const string GenerationKey = "generation";
     private const string SequenceKey = "sequence";

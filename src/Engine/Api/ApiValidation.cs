@@ -11,7 +11,7 @@ using Serverless.Engine.Definitions;
 namespace Serverless.Engine.Api;
 
 /// <summary>Validation of route values, query parameters and JSON bodies, shared by both hosts.</summary>
-public static partial class ApiValidation
+internal static partial class ApiValidation
 {
     /// <summary>Longest instance id a client may choose.</summary>
     public const int MaxInstanceIdLength = 256;

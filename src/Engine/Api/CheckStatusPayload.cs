@@ -7,7 +7,7 @@ namespace Serverless.Engine.Api;
 /// purgeHistoryDeleteUri, suspendPostUri, resumePostUri}</c>. <c>{eventName}</c> and <c>{text}</c> are literal
 /// placeholders the client replaces, as in Durable Functions.
 /// </summary>
-public static class CheckStatusPayload
+internal static class CheckStatusPayload
 {
     /// <summary>The route prefix of the Durable instance API.</summary>
     public const string InstancesRoute = "runtime/webhooks/durabletask/instances";

@@ -11,7 +11,7 @@ namespace Serverless.Engine.Api;
 /// (workflow), <c>EventRaised</c> (event), <c>TimerFired</c> (wait); then <c>ExecutionCompleted</c>,
 /// <c>ExecutionFailed</c> or <c>ExecutionTerminated</c> for a final instance. Ordered by time, then path.
 /// </summary>
-public static class HistoryEvents
+internal static class HistoryEvents
 {
     /// <summary>Builds the events; results and outputs only when <paramref name="showOutput"/> (<c>showHistoryOutput=true</c>).</summary>
     public static JsonArray Build(InstanceState state, WorkflowPlan? plan, bool showOutput)

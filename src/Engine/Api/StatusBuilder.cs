@@ -7,7 +7,7 @@ using Serverless.Engine.Decisions;
 namespace Serverless.Engine.Api;
 
 /// <summary>Builds the Durable status object and its <c>customStatus</c> from an <see cref="InstanceState"/>.</summary>
-public static class StatusBuilder
+internal static class StatusBuilder
 {
     /// <summary>Most node paths listed in <c>customStatus.running</c> and <c>customStatus.failed</c>.</summary>
     public const int MaxListedPaths = 20;

@@ -1,6 +1,6 @@
 namespace Serverless.Engine.Decisions;
 
-public static partial class Decider
+internal static partial class Decider
 {
     /// <summary>Applies <paramref name="event"/> to <paramref name="state"/> at <paramref name="now"/>.</summary>
     /// <remarks>

@@ -3,17 +3,12 @@ using System.Text.Json;
 
 namespace Serverless.Engine.Decisions;
 
-/// <summary>The result of one decision: the next state and what the host must do.</summary>
-/// <param name="State">The next state (the same instance when the event changed nothing).</param>
-/// <param name="Commands">Commands in the order the host should carry them out.</param>
-public sealed record Decision(InstanceState State, ImmutableArray<WorkflowCommand> Commands);
-
 /// <summary>
 /// The pure decider: <c>Decide(plan, state, event, now) -> (state', commands)</c>.
 /// No I/O, no clock, no randomness: the same inputs always give the same outputs.
 /// </summary>
 /// <remarks>WARNING: never read the clock or random numbers here; both hosts, and Durable Functions replays, depend on it.</remarks>
-public static partial class Decider
+internal static partial class Decider
 {
     /// <summary>The semantics version this engine writes and the only one it accepts.</summary>
     public const int SemanticsVersion = 1;

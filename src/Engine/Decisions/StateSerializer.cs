@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Serverless.Engine.Decisions;
 
 /// <summary>Serializes states, events and commands with source-generated System.Text.Json (compact, camelCase).</summary>
-public static class StateSerializer
+internal static class StateSerializer
 {
     /// <summary>Serializes a state to UTF-8 JSON.</summary>
     public static byte[] Serialize(InstanceState state) => JsonSerializer.SerializeToUtf8Bytes(state, EngineJsonContext.Default.InstanceState);
@@ -50,13 +50,3 @@ public static class StateSerializer
     public static WorkflowCommand DeserializeCommand(ReadOnlySpan<byte> utf8)
         => JsonSerializer.Deserialize(utf8, EngineJsonContext.Default.WorkflowCommand) ?? throw new JsonException("The command is JSON null.");
 }
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-    UseStringEnumConverter = true)]
-[JsonSerializable(typeof(InstanceState))]
-[JsonSerializable(typeof(WorkflowEvent))]
-[JsonSerializable(typeof(WorkflowCommand))]
-[JsonSerializable(typeof(WorkflowError))]
-internal sealed partial class EngineJsonContext : JsonSerializerContext;

@@ -4,17 +4,8 @@ using System.Text.Json;
 
 namespace Serverless.Engine.Definitions;
 
-/// <summary>The result of parsing: a definition, or every problem found.</summary>
-/// <param name="Definition">The definition when <see cref="Errors"/> is empty.</param>
-/// <param name="Errors">Every problem, each with its JSON pointer.</param>
-public sealed record ParseResult(WorkflowDefinition? Definition, ImmutableArray<ValidationError> Errors)
-{
-    /// <summary>True when the definition is valid.</summary>
-    public bool IsValid => Errors.IsEmpty && Definition is not null;
-}
-
 /// <summary>Parses and validates workflow definitions (format v1), reporting every problem at once.</summary>
-public static class DefinitionParser
+internal static class DefinitionParser
 {
     private static readonly JsonDocumentOptions Options = new()
     {
@@ -57,20 +48,4 @@ public static class DefinitionParser
     }
 
     private static ParseResult Invalid(string message) => new(null, [new ValidationError("", message)]);
-}
-
-/// <summary>Limits a definition must respect.</summary>
-public sealed record DefinitionLimits
-{
-    /// <summary>Most nodes in a document, bodies included. <value>Default 500.</value></summary>
-    public int MaxNodes { get; init; } = 500;
-
-    /// <summary>Deepest nesting of foreach/loop bodies. <value>Default 5.</value></summary>
-    public int MaxDepth { get; init; } = 5;
-
-    /// <summary>Largest document in bytes (UTF-8). <value>Default 1 MiB.</value></summary>
-    public int MaxDocumentBytes { get; init; } = 1024 * 1024;
-
-    /// <summary>The default limits.</summary>
-    public static DefinitionLimits Default { get; } = new();
 }

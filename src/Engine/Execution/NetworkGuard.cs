@@ -3,54 +3,6 @@ using System.Net.Sockets;
 
 namespace Serverless.Engine.Execution;
 
-/// <summary>Resolves a host name to addresses. A seam so tests can make a name resolve to any address.</summary>
-internal interface IHostResolver
-{
-    /// <summary>The addresses of <paramref name="host"/>; throws <see cref="SocketException"/> when it has none.</summary>
-    Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken);
-}
-
-/// <summary>Resolves names through the operating system's resolver.</summary>
-internal sealed class DnsHostResolver : IHostResolver
-{
-    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
-        Dns.GetHostAddressesAsync(host, cancellationToken);
-}
-
-/// <summary>The network guard refused an address; carried out of the connect callback to name the address.</summary>
-internal sealed class BlockedAddressException : Exception
-{
-    public BlockedAddressException(string host, IPAddress address, string range)
-        : base($"refused to connect to {address} ({range}) for host '{host}': the network guard blocks that range")
-    {
-        Host = host;
-        Address = address;
-        Range = range;
-    }
-
-    public BlockedAddressException() : this("", IPAddress.None, "") { }
-
-    public BlockedAddressException(string message) : base(message)
-    {
-        Host = "";
-        Address = IPAddress.None;
-        Range = "";
-    }
-
-    public BlockedAddressException(string message, Exception inner) : base(message, inner)
-    {
-        Host = "";
-        Address = IPAddress.None;
-        Range = "";
-    }
-
-    public string Host { get; }
-
-    public IPAddress Address { get; }
-
-    public string Range { get; }
-}
-
 /// <summary>
 /// Decides which addresses requests may reach, and connects only to addresses it checked: the name is resolved
 /// here, every address is checked, and the socket connects to a checked address, so DNS rebinding between the

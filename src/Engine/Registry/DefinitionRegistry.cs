@@ -6,20 +6,13 @@ using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Registry;
 
-/// <summary>The outcome of registering a definition.</summary>
-/// <param name="Error">Why it was refused, or null.</param>
-/// <param name="Name">The workflow name.</param>
-/// <param name="Version">The version the document now has.</param>
-/// <param name="Created">True for a new version (201), false when equal to the latest (200).</param>
-public sealed record RegisterResult(ApiError? Error, string Name, int Version, bool Created);
-
 /// <summary>
 /// The definition registry both hosts share: validates, versions (content different from the latest makes version
 /// latest + 1; content equal to the latest returns it) and resolves versions to plans through its
 /// <see cref="WorkflowCompiler"/> (the one compile path, with one cache). "Latest" is always read from the store so a
 /// new version is visible to every host process at once.
 /// </summary>
-public sealed class DefinitionRegistry
+internal sealed class DefinitionRegistry
 {
     private readonly IDefinitionStore _store;
     private readonly TimeProvider _time;

@@ -1,23 +1,5 @@
 namespace Serverless.Engine.Registry;
 
-/// <summary>One registered version of a workflow definition.</summary>
-/// <param name="Name">The workflow name.</param>
-/// <param name="Version">The version, from 1.</param>
-/// <param name="Json">The document as registered (UTF-16 text).</param>
-/// <param name="CreatedAt">When the version was registered.</param>
-public sealed record StoredDefinition(string Name, int Version, string Json, DateTimeOffset CreatedAt);
-
-/// <summary>A registered workflow and its latest version.</summary>
-/// <param name="Name">The workflow name.</param>
-/// <param name="LatestVersion">The latest version.</param>
-/// <param name="UpdatedAt">When the latest version was registered.</param>
-public sealed record DefinitionSummary(string Name, int LatestVersion, DateTimeOffset UpdatedAt);
-
-/// <summary>A version of a workflow without its document.</summary>
-/// <param name="Version">The version.</param>
-/// <param name="CreatedAt">When it was registered.</param>
-public sealed record DefinitionVersionInfo(int Version, DateTimeOffset CreatedAt);
-
 /// <summary>
 /// Stores workflow definitions by name and version. Versions are immutable once added; the latest version of a name
 /// moves only through <see cref="TryAddAsync"/>, which adds exactly the next version or nothing.

@@ -11,7 +11,7 @@ namespace Serverless.Engine.Registry;
 /// immutable). The registry, the hosts' runtimes, the durable orchestration and its node activity all compile here, so
 /// a definition that registered under raised limits also runs under them.
 /// </summary>
-public sealed class WorkflowCompiler
+internal sealed class WorkflowCompiler
 {
     private readonly ConcurrentDictionary<(string Name, int Version), WorkflowPlan> _plans = new();
 
@@ -62,52 +62,4 @@ public sealed class WorkflowCompiler
     /// <summary>Caches the plan of a definition the registry has just validated and stored.</summary>
     internal void Add(string name, int version, WorkflowDefinition definition)
         => _plans.TryAdd((name, version), WorkflowPlan.Compile(definition, version, PlanOptions));
-}
-
-/// <summary>A stored definition that does not validate under the host's limits (for example, limits were lowered).</summary>
-public sealed class InvalidDefinitionException : Exception
-{
-    /// <summary>Creates the exception for the errors of version <paramref name="version"/> of <paramref name="name"/>.</summary>
-    public InvalidDefinitionException(string name, int version, ImmutableArray<ValidationError> errors)
-        : base(Describe(name, version, errors))
-    {
-        Name = name;
-        Version = version;
-        Errors = errors;
-    }
-
-    /// <summary>Creates the exception with a message.</summary>
-    public InvalidDefinitionException()
-        : this("unknown", 0, [])
-    {
-    }
-
-    /// <summary>Creates the exception with a message.</summary>
-    public InvalidDefinitionException(string message)
-        : base(message)
-    {
-        Name = string.Empty;
-    }
-
-    /// <summary>Creates the exception with a message and its cause.</summary>
-    public InvalidDefinitionException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Name = string.Empty;
-    }
-
-    /// <summary>The workflow.</summary>
-    public string Name { get; }
-
-    /// <summary>The version.</summary>
-    public int Version { get; }
-
-    /// <summary>Every validation error.</summary>
-    public ImmutableArray<ValidationError> Errors { get; }
-
-    private static string Describe(string name, int version, ImmutableArray<ValidationError> errors)
-        => errors.IsDefaultOrEmpty
-            ? $"Workflow '{name}' version {version} is not valid."
-            : $"Workflow '{name}' version {version} is not valid at '{errors[0].Path}': {errors[0].Message}"
-              + (errors.Length > 1 ? $" (and {errors.Length - 1} more)" : string.Empty);
 }

@@ -13,7 +13,7 @@ namespace Serverless.Engine.Replay;
 /// I/O themselves: every call here must be a durable action (activity, timer, event wait, sub-orchestration) or a pure
 /// read of replay-safe context state.
 /// </remarks>
-public interface IOrchestrationRuntime
+internal interface IOrchestrationRuntime
 {
     /// <summary>The instance id.</summary>
     string InstanceId { get; }
@@ -53,36 +53,4 @@ public interface IOrchestrationRuntime
 
     /// <summary>Restarts the instance with <paramref name="input"/> and a fresh history, keeping unprocessed events.</summary>
     void ContinueAsNew(OrchestrationInput input);
-}
-
-/// <summary>A registered definition as an activity returns it to the orchestration.</summary>
-/// <param name="Version">The version (resolved when the latest was asked for).</param>
-/// <param name="Json">The document.</param>
-public sealed record DefinitionSnapshot(int Version, string Json);
-
-/// <summary>The input of the node activity: enough to find the node and run the decider's command.</summary>
-/// <param name="InstanceId">The instance.</param>
-/// <param name="Workflow">The workflow name.</param>
-/// <param name="Version">The pinned version.</param>
-/// <param name="Command">The decider's command.</param>
-public sealed record NodeActivityRequest(string InstanceId, string Workflow, int Version, RunNode Command);
-
-/// <summary>What a child needs to start.</summary>
-/// <param name="ChildInstanceId">The derived child instance id.</param>
-/// <param name="Workflow">The child workflow.</param>
-/// <param name="Version">The version; null means the latest, resolved by the runtime.</param>
-/// <param name="Input">The child's input.</param>
-public sealed record ChildRequest(string ChildInstanceId, string Workflow, int? Version, JsonElement Input);
-
-/// <summary>How a child ended.</summary>
-/// <param name="Version">The version the child ran, when known.</param>
-/// <param name="Output">The output when it completed.</param>
-/// <param name="Error">The error when it failed or could not start.</param>
-public sealed record ChildOutcome(int? Version, JsonElement? Output, WorkflowError? Error)
-{
-    /// <summary>A completed child.</summary>
-    public static ChildOutcome Completed(int version, JsonElement output) => new(version, output, null);
-
-    /// <summary>A failed child.</summary>
-    public static ChildOutcome Failed(int? version, WorkflowError error) => new(version, null, error);
 }

@@ -10,7 +10,7 @@ namespace Serverless.Engine.Replay;
 /// The body of the node activity: finds the node in the pinned definition and runs one attempt through the
 /// <see cref="INodeExecutor"/>. Failures are values; only a missing definition or node is reported as an error too.
 /// </summary>
-public sealed class NodeActivity
+internal sealed class NodeActivity
 {
     private readonly IDefinitionSource _definitions;
     private readonly INodeExecutor _executor;

@@ -11,7 +11,7 @@ namespace Serverless.Engine.Replay;
 /// <param name="Output">The output when it succeeded.</param>
 /// <param name="Error">The error when it failed.</param>
 /// <param name="RetryAfter">A floor for the next retry delay, when the failure carried one.</param>
-public sealed record NodeResult(bool Succeeded, JsonElement? Output, WorkflowError? Error, TimeSpan? RetryAfter)
+internal sealed record NodeResult(bool Succeeded, JsonElement? Output, WorkflowError? Error, TimeSpan? RetryAfter)
 {
     /// <summary>Converts an outcome.</summary>
     public static NodeResult From(NodeOutcome outcome) => outcome switch

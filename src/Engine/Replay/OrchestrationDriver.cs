@@ -20,7 +20,7 @@ namespace Serverless.Engine.Replay;
 /// history issues the same calls in the same order.</para>
 /// <para>WARNING: no clock, randomness, I/O or unordered iteration may be added here; this runs on every replay.</para>
 /// </remarks>
-public sealed class OrchestrationDriver
+internal sealed class OrchestrationDriver
 {
     private const string EventIdPrefix = "d";
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Serverless.Engine.Replay;
 
 /// <summary>Helpers for the start and rerun endpoints of a host whose instances live in Durable Functions.</summary>
-public static class StartRequests
+internal static class StartRequests
 {
     /// <summary>
     /// True when an existing instance's serialized orchestration input is the same start as

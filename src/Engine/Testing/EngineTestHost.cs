@@ -6,45 +6,6 @@ using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Testing;
 
-/// <summary>What a test activity (or http stand-in) is called with.</summary>
-/// <param name="InstanceId">The instance.</param>
-/// <param name="Path">The node path.</param>
-/// <param name="NodeId">The node id.</param>
-/// <param name="Key">The idempotency key.</param>
-/// <param name="Input">The evaluated input (for http: the evaluated request).</param>
-public sealed record ActivityCall(string InstanceId, string Path, string NodeId, string Key, JsonElement Input);
-
-/// <summary>What a test activity returns: an outcome, after an optional virtual duration.</summary>
-public sealed record ActivityResult
-{
-    private ActivityResult() { }
-
-    /// <summary>The output on success.</summary>
-    public JsonElement? Output { get; private init; }
-
-    /// <summary>The error on failure.</summary>
-    public WorkflowError? Error { get; private init; }
-
-    /// <summary>A Retry-After hint with the failure.</summary>
-    public TimeSpan? RetryAfter { get; private init; }
-
-    /// <summary>How long the work takes in virtual time.</summary>
-    public TimeSpan Duration { get; private init; }
-
-    /// <summary>True when the work never reports back.</summary>
-    public bool Hangs { get; private init; }
-
-    /// <summary>Succeeds with <paramref name="output"/>.</summary>
-    public static ActivityResult Success(JsonElement output, TimeSpan duration = default) => new() { Output = output, Duration = duration };
-
-    /// <summary>Fails with <paramref name="error"/>.</summary>
-    public static ActivityResult Failure(WorkflowError error, TimeSpan? retryAfter = null, TimeSpan duration = default)
-        => new() { Error = error, RetryAfter = retryAfter, Duration = duration };
-
-    /// <summary>Never reports back (for attempt timeouts).</summary>
-    public static ActivityResult Hang() => new() { Hangs = true };
-}
-
 /// <summary>
 /// The in-memory reference host: runs definitions end to end through the decider on virtual time, with test
 /// delegates standing in for activities and http calls. Deterministic; the other hosts' behaviour is checked against it.
@@ -85,7 +46,7 @@ public sealed class EngineTestHost
     }
 
     /// <summary>Registers a parsed definition; returns its version.</summary>
-    public int Register(WorkflowDefinition definition)
+    internal int Register(WorkflowDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         if (!registry.TryGetValue(definition.Name, out var versions))
@@ -141,13 +102,13 @@ public sealed class EngineTestHost
     public InstanceState State(string instanceId) => instances[instanceId].State;
 
     /// <summary>The plan an instance runs.</summary>
-    public WorkflowPlan Plan(string instanceId) => instances[instanceId].Plan;
+    internal WorkflowPlan Plan(string instanceId) => instances[instanceId].Plan;
 
     /// <summary>Every event applied to an instance, with the time it was applied (for replay checks).</summary>
     public IReadOnlyList<(WorkflowEvent Event, DateTimeOffset At)> History(string instanceId) => instances[instanceId].History;
 
     /// <summary>Every command the decider emitted for an instance, in order.</summary>
-    public IReadOnlyList<WorkflowCommand> Commands(string instanceId) => instances[instanceId].Commands;
+    internal IReadOnlyList<WorkflowCommand> Commands(string instanceId) => instances[instanceId].Commands;
 
     /// <summary>Ids of the instances, parents and children, in creation order.</summary>
     public IReadOnlyList<string> InstanceIds => [.. instances.Keys];

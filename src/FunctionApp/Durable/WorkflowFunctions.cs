@@ -13,7 +13,7 @@ namespace Serverless.FunctionApp.Durable;
 /// The orchestrator and activity functions: Azure Functions bindings of <see cref="WorkflowOrchestration"/> and
 /// <see cref="WorkflowActivities"/> (src/DurableTask), under the names of <see cref="TaskNames"/>.
 /// </summary>
-public sealed class WorkflowFunctions
+internal sealed class WorkflowFunctions
 {
     private readonly WorkflowCompiler _compiler;
     private readonly OrchestrationDriverOptions _options;

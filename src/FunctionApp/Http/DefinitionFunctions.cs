@@ -7,7 +7,7 @@ using Serverless.Engine.Registry;
 namespace Serverless.FunctionApp.Http;
 
 /// <summary>The definition routes of the HTTP API: bindings of the shared handlers (src/HttpApi).</summary>
-public sealed class DefinitionFunctions
+internal sealed class DefinitionFunctions
 {
     private readonly DefinitionRegistry _registry;
 

@@ -17,7 +17,7 @@ namespace Serverless.FunctionApp.Http;
 /// system key; the <c>/api/instances</c> aliases here answer the same requests behind the function key, through the
 /// handlers the standalone host maps on both its prefixes.
 /// </summary>
-public sealed class InstanceFunctions
+internal sealed class InstanceFunctions
 {
     private readonly DefinitionRegistry _registry;
     private readonly ICheckpointStore _checkpoints;

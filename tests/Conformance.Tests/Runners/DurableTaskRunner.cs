@@ -26,7 +26,7 @@ namespace Serverless.Conformance.Tests.Runners;
 /// <see cref="FailureText.Parse"/> of that text; a Terminated instance's output is the terminate reason (the
 /// extension's terminate route passes it as the output), read as the message of a <c>Terminated</c> error.
 /// </remarks>
-public sealed class DurableTaskRunner : IWorkflowRunner
+internal sealed class DurableTaskRunner : IWorkflowRunner
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private readonly WorkflowTaskHub _hub;

@@ -13,7 +13,7 @@ namespace Serverless.Conformance.Tests.Runners;
 /// by <see cref="ScriptedActivities"/>. Pauses advance the virtual clock, so a 2 s timeout costs no real time.
 /// Not thread-safe; the fixture runs its scenarios one after another.
 /// </summary>
-public sealed class EngineTestHostRunner : IWorkflowRunner
+internal sealed class EngineTestHostRunner : IWorkflowRunner
 {
     /// <summary>Virtual time one poll lets pass.</summary>
     public static readonly TimeSpan PollStep = TimeSpan.FromMilliseconds(100);

@@ -15,7 +15,7 @@ public interface IWorkflowRunner : IAsyncDisposable
     string Name { get; }
 
     /// <summary>The scripted activities every node runs on (attempts are counted per <c>{instanceId}:{path}</c>).</summary>
-    ScriptedActivities Activities { get; }
+    internal ScriptedActivities Activities { get; }
 
     /// <summary>Registers a definition (a new version when it differs from the latest).</summary>
     Task RegisterAsync(string definitionJson, CancellationToken cancellationToken);

@@ -24,7 +24,7 @@ namespace Serverless.Conformance.Tests.Runners;
 /// (as tests/Standalone.Tests' InProcessHost), with <see cref="ScriptedActivities"/> as its node executor. States over
 /// 64 KiB go to blobs (<c>Host:InlineStateLimit</c>), so the large-value scenario crosses the blob path.
 /// </summary>
-public sealed class StandaloneHostRunner : IWorkflowRunner
+internal sealed class StandaloneHostRunner : IWorkflowRunner
 {
     private const string Durable = "/runtime/webhooks/durabletask/instances/";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);

@@ -18,13 +18,13 @@ public sealed class DurableTaskFixture : IAsyncLifetime
 
     public DurableTaskFixture() => Activities = new ScriptedActivities { Http = _http };
 
-    public WorkflowTaskHub Hub => _hub!;
+    internal WorkflowTaskHub Hub => _hub!;
 
     /// <summary>Scripted activities; http nodes run on the real executor (loopback allowed, secret API_KEY set).</summary>
-    public ScriptedActivities Activities { get; }
+    internal ScriptedActivities Activities { get; }
 
     /// <summary>A downstream for http nodes.</summary>
-    public LoopbackEchoServer Echo => _echo!;
+    internal LoopbackEchoServer Echo => _echo!;
 
     public string ConnectionString => _azurite!.ConnectionString;
 

@@ -31,7 +31,7 @@ namespace Serverless.FunctionApp.Tests.Infrastructure;
 /// extension's view of the request to build the check-status URLs with the system key. Here that function is served by
 /// the same shared handler with the backend's plain-client payload; the rest of its path is identical.
 /// </remarks>
-public sealed class FunctionsHttpHost : IAsyncDisposable
+internal sealed class FunctionsHttpHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly WorkflowTaskHub _hub;

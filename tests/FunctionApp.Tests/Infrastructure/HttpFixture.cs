@@ -9,11 +9,11 @@ public sealed class HttpFixture : IAsyncLifetime
     private Azurite? _azurite;
     private WebApplication? _standalone;
 
-    public FunctionsHttpHost Functions { get; private set; } = null!;
+    internal FunctionsHttpHost Functions { get; private set; } = null!;
 
     public HttpClient Standalone { get; private set; } = null!;
 
-    public ScriptedActivities Activities { get; } = new();
+    internal ScriptedActivities Activities { get; } = new();
 
     public async Task InitializeAsync()
     {

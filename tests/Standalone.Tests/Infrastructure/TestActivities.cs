@@ -12,7 +12,7 @@ namespace Serverless.Standalone.Tests.Infrastructure;
 /// first <c>failures</c> attempts), <c>fail-first-epoch</c> (fails before any rerun, then echoes), <c>big</c>
 /// (<c>{size}</c>: a string of that many characters), <c>slow</c> (<c>{ms, value}</c>). Counts calls per key.
 /// </summary>
-public sealed class TestActivities : INodeExecutor
+internal sealed class TestActivities : INodeExecutor
 {
     public ConcurrentDictionary<string, int> Calls { get; } = new(StringComparer.Ordinal);
 

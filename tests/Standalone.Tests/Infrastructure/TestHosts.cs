@@ -29,7 +29,7 @@ public sealed class InProcessHost : IAsyncDisposable
 
     public WorkflowApi Api { get; }
 
-    public TestActivities Activities { get; }
+    internal TestActivities Activities { get; }
 
     public IServiceProvider Services => _app.Services;
 

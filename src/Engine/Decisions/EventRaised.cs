@@ -1,0 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Serverless.Engine.Decisions;
+
+/// <summary>An event raised for the instance through the API.</summary>
+public sealed record EventRaised(string Id, string Name, JsonElement Payload) : WorkflowEvent(Id);

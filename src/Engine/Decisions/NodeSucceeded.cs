@@ -1,0 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Serverless.Engine.Decisions;
+
+/// <summary>A <see cref="RunNode"/> finished well. <paramref name="Key"/> is the command's idempotency key.</summary>
+public sealed record NodeSucceeded(string Id, string Key, JsonElement Output) : WorkflowEvent(Id);

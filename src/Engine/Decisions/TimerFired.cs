@@ -1,0 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Serverless.Engine.Decisions;
+
+/// <summary>A <see cref="StartTimer"/> came due.</summary>
+public sealed record TimerFired(string Id, string TimerId) : WorkflowEvent(Id);

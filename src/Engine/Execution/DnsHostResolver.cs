@@ -1,0 +1,11 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Serverless.Engine.Execution;
+
+/// <summary>Resolves names through the operating system's resolver.</summary>
+internal sealed class DnsHostResolver : IHostResolver
+{
+    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        Dns.GetHostAddressesAsync(host, cancellationToken);
+}

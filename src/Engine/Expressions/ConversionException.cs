@@ -1,0 +1,26 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Jint;
+using Jint.Native;
+using Jint.Native.Object;
+using Jint.Runtime;
+using JintEngine = Jint.Engine;
+
+namespace Serverless.Engine.Expressions;
+
+/// <summary>A value could not become JSON; the message says why, the caller adds which expression.</summary>
+internal sealed class ConversionException : Exception
+{
+    public ConversionException()
+    {
+    }
+
+    public ConversionException(string message) : base(message)
+    {
+    }
+
+    public ConversionException(string message, Exception inner) : base(message, inner)
+    {
+    }
+}

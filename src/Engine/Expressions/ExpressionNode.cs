@@ -1,0 +1,12 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Acornima.Ast;
+using Jint;
+
+namespace Serverless.Engine.Expressions;
+
+/// <summary>A string that is exactly one expression: takes the expression's JSON value.</summary>
+internal sealed class ExpressionNode(CompiledExpression expression) : TemplateNode
+{
+    public CompiledExpression Expression { get; } = expression;
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Serverless.Engine.Api;
+using Serverless.Engine.Decisions;
+
+namespace Serverless.HttpApi;
+
+/// <summary>What <see cref="IInstanceBackend.GetNodeStateAsync"/> found.</summary>
+/// <param name="Found">False when the instance does not exist (404).</param>
+/// <param name="State">The instance's latest recorded state; null when none is recorded yet (no nodes to list).</param>
+internal readonly record struct NodeStateLookup(bool Found, InstanceState? State)
+{
+    /// <summary>The instance does not exist.</summary>
+    public static NodeStateLookup NotFound => new(false, null);
+}

@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using Azure;
+using Serverless.Engine.Api;
+using Serverless.Engine.Decisions;
+
+namespace Serverless.Standalone.Storage;
+
+/// <summary>Maps instance ids to partitions with a stable hash (FNV-1a over UTF-16 code units), the same in every process.</summary>
+internal static class Partitioning
+{
+    public static int Of(string instanceId, int partitions)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        var hash = 2166136261u;
+        foreach (var c in instanceId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)partitions);
+    }
+}
