@@ -1,9 +1,10 @@
 using Azure.Core;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Serverless.Engine.Api;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Replay;
@@ -21,40 +22,74 @@ internal static class ServiceCollectionExtensions
     /// <summary>The configuration section of the app's own settings (<c>Workflows__*</c> app settings).</summary>
     public const string Section = "Workflows";
 
+    /// <summary>The configuration section of the app's storage account, as the Functions host reads it.</summary>
+    public const string StorageSection = "AzureWebJobsStorage";
+
     public static IServiceCollection AddServerlessWorkflows(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(Section).Get<FunctionAppOptions>() ?? new FunctionAppOptions();
-        options.Validate();
-        var storage = StorageClients.FromConfiguration(configuration);
+        services.AddOptions<FunctionAppOptions>().Bind(configuration.GetSection(Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FunctionAppOptions>, FunctionAppOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<FunctionAppOptions>>().Value);
+        services.AddStorageClients(configuration);
 
-        services.AddSingleton(options);
-        services.AddSingleton(new WorkflowApiOptions
+        services.AddSingleton(sp =>
         {
-            MaxPayloadBytes = options.MaxPayloadBytes,
-            StatusRetryAfterSeconds = options.StatusRetryAfterSeconds,
+            var options = sp.GetRequiredService<FunctionAppOptions>();
+            return new WorkflowApiOptions { MaxPayloadBytes = options.MaxPayloadBytes, StatusRetryAfterSeconds = options.StatusRetryAfterSeconds };
         });
-        services.AddSingleton(options.Orchestration);
+        services.AddSingleton(sp => sp.GetRequiredService<FunctionAppOptions>().Orchestration);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IDefinitionStore>(_ =>
+        services.AddSingleton<IDefinitionStore>(sp =>
         {
-            var table = storage.Tables.GetTableClient(options.DefinitionsTable);
+            var table = sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<FunctionAppOptions>().DefinitionsTable);
             table.CreateIfNotExists();
             return new TableDefinitionStore(table);
         });
-        services.AddSingleton<ICheckpointStore>(_ =>
+        services.AddSingleton<ICheckpointStore>(sp =>
         {
-            var container = storage.Blobs.GetBlobContainerClient(options.CheckpointContainer);
+            var container = sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(sp.GetRequiredService<FunctionAppOptions>().CheckpointContainer);
             container.CreateIfNotExists();
             return new BlobCheckpointStore(container);
         });
         // One compiler for the HTTP API, the orchestrator and the node activity: the limits a definition registered
         // under are the limits it runs under.
-        services.AddSingleton(new WorkflowCompiler(options.DefinitionLimits, options.PlanOptions));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<FunctionAppOptions>();
+            return new WorkflowCompiler(options.DefinitionLimits, options.PlanOptions);
+        });
         services.AddSingleton(sp => new DefinitionRegistry(
             sp.GetRequiredService<IDefinitionStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<WorkflowCompiler>()));
         services.AddSingleton<IDefinitionSource>(sp => new DefinitionStoreSource(sp.GetRequiredService<IDefinitionStore>()));
         services.AddSingleton<WorkflowActivities>();
         services.AddWorkflowExecutors(executors => configuration.GetSection($"{Section}:Executors").Bind(executors));
         return services;
+    }
+
+    /// <summary>
+    /// The table and blob service clients of the app's storage account, through Microsoft.Extensions.Azure, read the way
+    /// the Functions host reads <c>AzureWebJobsStorage</c>: a connection string (Azurite: <c>UseDevelopmentStorage=true</c>),
+    /// or the identity-based form: <c>AzureWebJobsStorage__accountName</c> or <c>__tableServiceUri</c> and
+    /// <c>__blobServiceUri</c>, with <c>__credential</c> = <c>managedidentity</c> and <c>__clientId</c> of a
+    /// user-assigned identity (<c>DefaultAzureCredential</c> without them).
+    /// </summary>
+    private static void AddStorageClients(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(StorageSection);
+        var account = StorageAccount.FromSection(section) ?? throw new InvalidOperationException(
+            "Storage is not configured: set AzureWebJobsStorage to a connection string (UseDevelopmentStorage=true for Azurite), " +
+            "or AzureWebJobsStorage__accountName (or __tableServiceUri and __blobServiceUri) for an identity-based connection.");
+        // One credential for both clients (one token cache). Not UseCredential: the component factory falls back to the
+        // global credential when the section names none, which would be this factory again.
+        services.AddKeyedSingleton(StorageSection, (sp, _) => sp.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(section));
+        services.AddAzureClients(clients =>
+        {
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, credential) => account.CreateTableServiceClient(options, credential))
+                .WithCredential(Credential);
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, credential) => account.CreateBlobServiceClient(options, credential))
+                .WithCredential(Credential);
+        });
+
+        static TokenCredential Credential(IServiceProvider sp) => sp.GetRequiredKeyedService<TokenCredential>(StorageSection);
     }
 }

@@ -1,10 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -26,6 +32,8 @@ namespace Serverless.Standalone;
 /// <summary>Builds the standalone host: <c>CreateBuilder</c>, register activities, <c>Build</c>, <c>RunAsync</c>.</summary>
 public static class StandaloneHost
 {
+    private const string StorageSection = StandaloneHostOptions.Section + ":Storage";
+
     /// <summary>Largest body Kestrel reads for any route; each route's own limit is lower.</summary>
     internal const int MaxRequestBodyBytes = 4 * 1024 * 1024;
 
@@ -50,13 +58,15 @@ public static class StandaloneHost
     {
         services.AddOptions<StandaloneHostOptions>()
             .BindConfiguration(StandaloneHostOptions.Section)
-            .Validate(o => o.Validate().Count == 0, "Invalid Host options")
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StandaloneHostOptions>, OptionsValidator>();
+        services.AddSingleton<IValidateOptions<StandaloneHostOptions>, StandaloneHostOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StorageRequestCounter>();
         services.AddSingleton<StorageAvailability>();
-        services.AddSingleton<TaskHubStorage>();
+        services.AddStorageClients();
+        services.AddSingleton(sp => new TaskHubStorage(
+            sp.GetRequiredService<IOptions<StandaloneHostOptions>>(),
+            (sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<BlobServiceClient>())));
         services.AddSingleton<InstanceStore>();
         services.AddSingleton<MessageSender>();
         services.AddSingleton<IDefinitionStore>(sp => new TableDefinitionStore(sp.GetRequiredService<TaskHubStorage>().Definitions));
@@ -97,6 +107,39 @@ public static class StandaloneHost
             RequestLimits.ConfigureKestrel(kestrel, options.Value.MaxRequestTargetBytes, options.Value.MaxRequestHeadersBytes);
         });
         return services;
+    }
+
+    /// <summary>
+    /// The table, queue and blob service clients, through Microsoft.Extensions.Azure: from <c>Host:Storage</c>'s
+    /// connection string, or its account with the token credential the section describes (<c>Credential</c>,
+    /// <c>ClientId</c>, ...; <c>DefaultAzureCredential</c> without them). Every client gets the host's pipeline
+    /// (<see cref="TaskHubStorage.Configure{T}"/>).
+    /// </summary>
+    private static void AddStorageClients(this IServiceCollection services)
+    {
+        // One credential for the three clients (one token cache). Not UseCredential: the component factory falls back
+        // to the global credential when the section names none, which would be this factory again.
+        services.AddKeyedSingleton(StorageSection, (sp, _) => sp.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(
+            (IConfiguration?)sp.GetService<IConfiguration>()?.GetSection(StorageSection) ?? new ConfigurationBuilder().Build()));
+        services.AddAzureClients(clients =>
+        {
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, credential, sp) => Account(sp).CreateTableServiceClient(options, credential))
+                .WithCredential(Credential)
+                .ConfigureOptions((options, sp) => Configure(options, 0, sp));
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((options, credential, sp) => Account(sp).CreateQueueServiceClient(options, credential))
+                .WithCredential(Credential)
+                .ConfigureOptions((options, sp) => Configure(options, 1, sp));
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, credential, sp) => Account(sp).CreateBlobServiceClient(options, credential))
+                .WithCredential(Credential)
+                .ConfigureOptions((options, sp) => Configure(options, 2, sp));
+        });
+
+        static TokenCredential Credential(IServiceProvider sp) => sp.GetRequiredKeyedService<TokenCredential>(StorageSection);
+
+        static StorageAccount Account(IServiceProvider sp) => sp.GetRequiredService<IOptions<StandaloneHostOptions>>().Value.Storage.Account();
+
+        static void Configure<T>(T options, int service, IServiceProvider sp) where T : ClientOptions =>
+            TaskHubStorage.Configure(options, service, sp.GetRequiredService<StorageRequestCounter>(), sp.GetService<StorageAvailability>());
     }
 
     /// <summary>Builds the application and maps every route.</summary>
@@ -153,14 +196,5 @@ public static class StandaloneHost
         }
 
         await next(context);
-    }
-
-    private sealed class OptionsValidator : IValidateOptions<StandaloneHostOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, StandaloneHostOptions options)
-        {
-            var problems = options.Validate();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }

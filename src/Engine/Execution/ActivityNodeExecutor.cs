@@ -26,10 +26,9 @@ internal sealed class ActivityNodeExecutor
         TimeProvider timeProvider,
         ILogger<ActivityNodeExecutor> logger)
     {
-        options.Value.Validate();
         _registry = registry;
         _scopes = scopes;
-        _options = options.Value.Activities;
+        _options = WorkflowExecutorOptions.Validated(options).Activities;
         _time = timeProvider;
         _logger = logger;
     }

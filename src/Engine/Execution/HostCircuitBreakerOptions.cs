@@ -1,5 +1,6 @@
-using System.Globalization;
+using System.ComponentModel.DataAnnotations;
 using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace Serverless.Engine.Execution;
 
@@ -16,25 +17,22 @@ public sealed class HostCircuitBreakerOptions
 
     /// <summary>The failure ratio, within <see cref="SamplingDuration"/>, at which the circuit opens.</summary>
     /// <value>The default is 0.5. Greater than 0 and at most 1.</value>
+    [Range(0.0, 1.0, MinimumIsExclusive = true)]
     public double FailureRatio { get; set; } = 0.5;
 
     /// <summary>The fewest calls within <see cref="SamplingDuration"/> before the ratio counts.</summary>
     /// <value>The default is 10. At least 2.</value>
+    [Range(2, int.MaxValue)]
     public int MinimumThroughput { get; set; } = 10;
 
     /// <summary>The window in which failures are counted.</summary>
     /// <value>The default is 30 seconds. At least 500 ms.</value>
+    [Range(typeof(TimeSpan), "00:00:00.5", "1.00:00:00")]
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long the circuit stays open before one probe call is let through (half-open).</summary>
     /// <value>The default is 30 seconds. At least 500 ms.</value>
+    [Range(typeof(TimeSpan), "00:00:00.5", "1.00:00:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    internal void Validate(List<string> problems)
-    {
-        WorkflowExecutorOptions.Range(problems, "Http.CircuitBreaker.FailureRatio", FailureRatio, double.Epsilon, 1.0);
-        WorkflowExecutorOptions.Range(problems, "Http.CircuitBreaker.MinimumThroughput", MinimumThroughput, 2, int.MaxValue);
-        WorkflowExecutorOptions.Range(problems, "Http.CircuitBreaker.SamplingDuration", SamplingDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1));
-        WorkflowExecutorOptions.Range(problems, "Http.CircuitBreaker.BreakDuration", BreakDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1));
-    }
 }

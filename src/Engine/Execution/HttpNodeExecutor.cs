@@ -32,8 +32,7 @@ internal sealed class HttpNodeExecutor : IDisposable
         ILogger<HttpNodeExecutor> logger,
         IAccessTokenProvider? tokens = null)
     {
-        options.Value.Validate();
-        _options = options.Value.Http;
+        _options = WorkflowExecutorOptions.Validated(options).Http;
         _time = timeProvider;
         _secrets = secrets;
         _tokens = tokens;

@@ -1,5 +1,6 @@
-using System.Globalization;
+using System.ComponentModel.DataAnnotations;
 using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace Serverless.Engine.Execution;
 
@@ -8,7 +9,7 @@ namespace Serverless.Engine.Execution;
 /// unspecified, multicast, broadcast and reserved addresses are always refused unless listed in
 /// <see cref="AllowedNetworks"/>; loopback and private ranges are refused unless allowed below.
 /// </summary>
-public sealed class NetworkGuardOptions
+public sealed class NetworkGuardOptions : IValidatableObject
 {
     /// <summary>Whether 127.0.0.0/8 and ::1 may be called (the local development profile turns this on).</summary>
     /// <value>The default is false.</value>
@@ -22,13 +23,16 @@ public sealed class NetworkGuardOptions
     /// <value>The default is empty.</value>
     public IList<string> AllowedNetworks { get; set; } = [];
 
-    internal void Validate(List<string> problems)
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         foreach (var network in AllowedNetworks)
         {
             if (!NetworkGuard.TryParseNetwork(network, out _))
             {
-                problems.Add($"Http.Network.AllowedNetworks holds '{network}', which is not a CIDR network or an IP address.");
+                yield return new ValidationResult(
+                    $"Http.Network.AllowedNetworks holds '{network}', which is not a CIDR network or an IP address.", [nameof(AllowedNetworks)]);
             }
         }
     }

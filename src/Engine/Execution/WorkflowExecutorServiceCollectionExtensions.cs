@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Serverless.Engine.Execution;
 
@@ -14,11 +15,15 @@ public static partial class WorkflowExecutorServiceCollectionExtensions
     /// unless already registered. Needs logging (<c>ILogger&lt;T&gt;</c>) from the host.
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Sets <see cref="WorkflowExecutorOptions"/>; validated when the executors are first resolved.</param>
+    /// <param name="configure">
+    /// Sets <see cref="WorkflowExecutorOptions"/>; validated when the host starts (<c>ValidateOnStart</c>), or when the
+    /// executors are first resolved without a host.
+    /// </param>
     public static IServiceCollection AddWorkflowExecutors(this IServiceCollection services, Action<WorkflowExecutorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<WorkflowExecutorOptions>();
+        var options = services.AddOptions<WorkflowExecutorOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkflowExecutorOptions>, WorkflowExecutorOptionsValidator>());
         if (configure is not null)
         {
             options.Configure(configure);

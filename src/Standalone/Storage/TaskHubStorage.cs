@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
@@ -15,21 +16,24 @@ namespace Serverless.Standalone.Storage;
 /// </summary>
 internal sealed class TaskHubStorage
 {
+    /// <summary>The task hub on service clients built from the options' account, each configured by <see cref="Configure{T}"/>.</summary>
     public TaskHubStorage(IOptions<StandaloneHostOptions> options, StorageRequestCounter counter, StorageAvailability? availability = null)
+        : this(options, Clients(options.Value.Storage.Account(), counter, availability))
+    {
+    }
+
+    /// <summary>The task hub on the given service clients (the host's, from <c>AddAzureClients</c>).</summary>
+    public TaskHubStorage(IOptions<StandaloneHostOptions> options, (TableServiceClient Tables, QueueServiceClient Queues, BlobServiceClient Blobs) services)
     {
         var o = options.Value;
         TaskHub = o.Storage.TaskHub;
-        var connection = o.Storage.ConnectionString;
-        var tableService = new TableServiceClient(connection, Configure(new TableClientOptions(), counter.PolicyFor(0), availability?.PolicyFor(0)));
-        var queueService = new QueueServiceClient(connection, Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }, counter.PolicyFor(1), availability?.PolicyFor(1)));
-        var blobService = new BlobServiceClient(connection, Configure(new BlobClientOptions(), counter.PolicyFor(2), availability?.PolicyFor(2)));
-        Instances = tableService.GetTableClient(TaskHub + "Instances");
-        Definitions = tableService.GetTableClient(TaskHub + "Definitions");
-        Hosts = tableService.GetTableClient(TaskHub + "Hosts");
-        ControlQueues = [.. Enumerable.Range(0, o.Partitions).Select(p => queueService.GetQueueClient($"{TaskHub}-control-{p.ToString("D2", CultureInfo.InvariantCulture)}"))];
-        PoisonQueue = queueService.GetQueueClient(TaskHub + "-poison");
-        Large = blobService.GetBlobContainerClient(TaskHub + "-large");
-        Leases = blobService.GetBlobContainerClient(TaskHub + "-leases");
+        Instances = services.Tables.GetTableClient(TaskHub + "Instances");
+        Definitions = services.Tables.GetTableClient(TaskHub + "Definitions");
+        Hosts = services.Tables.GetTableClient(TaskHub + "Hosts");
+        ControlQueues = [.. Enumerable.Range(0, o.Partitions).Select(p => services.Queues.GetQueueClient($"{TaskHub}-control-{p.ToString("D2", CultureInfo.InvariantCulture)}"))];
+        PoisonQueue = services.Queues.GetQueueClient(TaskHub + "-poison");
+        Large = services.Blobs.GetBlobContainerClient(TaskHub + "-large");
+        Leases = services.Blobs.GetBlobContainerClient(TaskHub + "-leases");
     }
 
     public string TaskHub { get; }
@@ -64,12 +68,22 @@ internal sealed class TaskHubStorage
         await Task.WhenAll(tasks);
     }
 
-    private static T Configure<T>(T options, Azure.Core.Pipeline.HttpPipelinePolicy counter, Azure.Core.Pipeline.HttpPipelinePolicy? availability) where T : ClientOptions
+    /// <summary>
+    /// The client options every storage client of the host uses: the request counter and outage detector of
+    /// <paramref name="service"/> (0 tables, 1 queues, 2 blobs), short retries, no SDK logging. Queue messages are sent
+    /// as they are (no Base64).
+    /// </summary>
+    internal static T Configure<T>(T options, int service, StorageRequestCounter counter, StorageAvailability? availability) where T : ClientOptions
     {
-        options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        options.AddPolicy(counter.PolicyFor(service), HttpPipelinePosition.PerRetry);
         if (availability is not null)
         {
-            options.AddPolicy(availability, HttpPipelinePosition.PerRetry);
+            options.AddPolicy(availability.PolicyFor(service), HttpPipelinePosition.PerRetry);
+        }
+
+        if (options is QueueClientOptions queue)
+        {
+            queue.MessageEncoding = QueueMessageEncoding.None;
         }
 
         options.Retry.MaxRetries = 3;
@@ -80,5 +94,15 @@ internal sealed class TaskHubStorage
         options.Diagnostics.IsLoggingEnabled = false;
         options.Diagnostics.IsDistributedTracingEnabled = false;
         return options;
+    }
+
+    // Without DI (tests, tools): an identity-based account authenticates with DefaultAzureCredential.
+    private static (TableServiceClient, QueueServiceClient, BlobServiceClient) Clients(StorageAccount account, StorageRequestCounter counter, StorageAvailability? availability)
+    {
+        TokenCredential? credential = account.UsesIdentity ? new DefaultAzureCredential() : null;
+        return (
+            account.CreateTableServiceClient(Configure(new TableClientOptions(), 0, counter, availability), credential),
+            account.CreateQueueServiceClient(Configure(new QueueClientOptions(), 1, counter, availability), credential),
+            account.CreateBlobServiceClient(Configure(new BlobClientOptions(), 2, counter, availability), credential));
     }
 }

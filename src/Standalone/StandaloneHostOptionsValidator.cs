@@ -1,0 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Serverless.Standalone.Storage;
+
+namespace Serverless.Standalone;
+
+/// <summary>The source-generated DataAnnotations validator of <see cref="StandaloneHostOptions"/>, run at start (<c>ValidateOnStart</c>).</summary>
+[OptionsValidator]
+internal sealed partial class StandaloneHostOptionsValidator : IValidateOptions<StandaloneHostOptions>;
