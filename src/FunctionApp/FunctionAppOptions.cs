@@ -22,7 +22,7 @@ public sealed class FunctionAppOptions
     /// <summary>Largest instance input and event payload in bytes. At least 1,024.</summary>
     /// <value>Defaults to 256 KiB.</value>
     [Range(1024, int.MaxValue)]
-    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+    public int MaxPayloadBytes { get; set; } = PlanOptions.DefaultMaxValueBytes;
 
     /// <summary>
     /// Seconds a client should wait before polling <c>/api/instances/{id}</c> again (<c>Retry-After</c> of a 202 status

@@ -1,9 +1,11 @@
+using Serverless.Engine.Decisions;
+
 namespace Serverless.HttpApi;
 
 /// <summary>Limits of the shared HTTP handlers; each host fills them from its own settings.</summary>
 public sealed record WorkflowApiOptions
 {
-    private readonly int _maxPayloadBytes = 256 * 1024;
+    private readonly int _maxPayloadBytes = PlanOptions.DefaultMaxValueBytes;
     private readonly int _statusRetryAfterSeconds = 1;
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Serverless.Engine.Decisions;
 using Serverless.Standalone.Storage;
 
 namespace Serverless.Standalone;
@@ -73,7 +74,7 @@ public sealed class StandaloneHostOptions : IValidatableObject
     /// <summary>Largest instance input, event payload and node output, in bytes; a larger request is answered 413, a larger output fails its node with OutputTooLarge. At least 1,024.</summary>
     /// <value>Defaults to 256 KiB.</value>
     [Range(1024, int.MaxValue)]
-    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+    public int MaxPayloadBytes { get; set; } = PlanOptions.DefaultMaxValueBytes;
 
     /// <summary>
     /// Largest request target (path and query, as sent) in bytes; a longer one is answered 414 with an error body. Kestrel

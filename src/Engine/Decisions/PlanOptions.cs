@@ -5,10 +5,16 @@ namespace Serverless.Engine.Decisions;
 /// <summary>Limits a host applies to every instance; part of the plan so the decider stays a pure function.</summary>
 public sealed record PlanOptions
 {
+    /// <summary>
+    /// The default size limit of a stored value, and so of every payload a host accepts (an instance's input, an
+    /// event's data): 256 KiB. Both hosts' <c>MaxPayloadBytes</c> options and the HTTP API default to it.
+    /// </summary>
+    public const int DefaultMaxValueBytes = 256 * 1024;
+
     /// <summary>Largest stored value (node output, event payload, instance output) in UTF-8 bytes. At least 1,024.</summary>
     /// <value>Defaults to 256 KiB.</value>
     [Range(1024, int.MaxValue)]
-    public int MaxValueBytes { get; init; } = 256 * 1024;
+    public int MaxValueBytes { get; init; } = DefaultMaxValueBytes;
 
     /// <summary>What <c>maxConcurrency: 0</c> means: the host's maximum. At least 100.</summary>
     /// <value>Defaults to 100.</value>
