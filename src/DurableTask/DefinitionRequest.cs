@@ -1,5 +1,3 @@
-using Serverless.Engine.Replay;
-
 namespace Serverless.DurableTask;
 
 /// <summary>Input of <see cref="TaskNames.LoadDefinition"/> and <see cref="TaskNames.ResolveVersion"/>.</summary>

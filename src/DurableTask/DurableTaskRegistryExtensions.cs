@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Serverless.Engine.Api;
-using Serverless.Engine.Replay;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Replay;
 
 namespace Serverless.DurableTask;
 

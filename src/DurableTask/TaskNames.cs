@@ -1,5 +1,3 @@
-using Serverless.Engine.Replay;
-
 namespace Serverless.DurableTask;
 
 /// <summary>

@@ -1,8 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Serverless.Engine.Api;
-using Serverless.Engine.Replay;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Replay;
 
 namespace Serverless.DurableTask;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Serverless.Engine;
 
 /// <summary>The error types the engine itself produces.</summary>

@@ -1,8 +1,4 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using Serverless.Engine.Decisions;
-using Serverless.Engine.Definitions;
-using Serverless.Engine.Replay;
 
 namespace Serverless.FunctionApp;
 

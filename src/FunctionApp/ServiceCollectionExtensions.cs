@@ -5,14 +5,13 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Serverless.Engine.Api;
-using Serverless.Engine.Execution;
-using Serverless.Engine.Replay;
-using Serverless.Engine.Registry;
 using Serverless.DurableTask;
 using Serverless.DurableTask.Storage;
-using Serverless.Standalone.Storage;
+using Serverless.Engine.Execution;
+using Serverless.Engine.Registry;
+using Serverless.Engine.Replay;
 using Serverless.HttpApi;
+using Serverless.Standalone.Storage;
 
 namespace Serverless.FunctionApp;
 

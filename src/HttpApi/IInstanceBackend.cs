@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;

@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
 using Serverless.Engine.Api;
 
 namespace Serverless.HttpApi;

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
-using Serverless.Engine.Api;
-using Serverless.Engine.Decisions;
-
 namespace Serverless.HttpApi;
 
 /// <summary>The outcome of a rerun request.</summary>

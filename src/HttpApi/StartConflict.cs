@@ -1,9 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
-using Serverless.Engine.Api;
-using Serverless.Engine.Decisions;
-
 namespace Serverless.HttpApi;
 
 /// <summary>What an instance id is already taken by when a start differs from it.</summary>

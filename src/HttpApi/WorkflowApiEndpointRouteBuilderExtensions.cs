@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Engine.Api;
 using Serverless.Engine.Registry;
 
 namespace Serverless.HttpApi;

@@ -1,5 +1,5 @@
-using Serverless.Standalone;
 using Serverless.Samples.Activities;
+using Serverless.Standalone;
 
 var builder = StandaloneHost.CreateBuilder(args);
 

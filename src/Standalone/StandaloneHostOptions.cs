@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Serverless.Engine.Decisions;
-using Serverless.Standalone.Storage;
 
 namespace Serverless.Standalone;
 

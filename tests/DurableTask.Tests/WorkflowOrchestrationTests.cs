@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Microsoft.DurableTask;
-using Moq;
-using Serverless.DurableTask;
 using Serverless.DurableTask.Tests.Infrastructure;
-using Serverless.Engine.Api;
 using Serverless.Engine.Registry;
 using Serverless.Engine.Replay;
 using static Serverless.DurableTask.Tests.Infrastructure.Workflows;

@@ -3,15 +3,13 @@ using Azure.Storage.Blobs;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Serverless.DurableTask;
 using Serverless.DurableTask.Storage;
-using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
-using Serverless.Engine.Replay;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Replay;
 
 namespace Serverless.Testing;
 

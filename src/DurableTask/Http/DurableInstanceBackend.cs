@@ -5,9 +5,9 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
+using Serverless.Engine.Registry;
 using Serverless.Engine.Replay;
 using Serverless.HttpApi;
-using Serverless.Engine.Registry;
 
 namespace Serverless.DurableTask.Http;
 

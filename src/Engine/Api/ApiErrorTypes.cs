@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Serverless.Engine.Definitions;
-
 namespace Serverless.Engine.Api;
 
 /// <summary>The <c>type</c> values of the API's error bodies.</summary>

@@ -1,7 +1,3 @@
-using System.Buffers.Text;
-using System.Text;
-using System.Text.Json.Nodes;
-using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Api;

@@ -1,8 +1,4 @@
-using System.Buffers.Text;
-using System.Text;
 using System.Text.Json.Nodes;
-using Serverless.Engine.Decisions;
-using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Api;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Serverless.Engine.Decisions;
 
 /// <summary>A child started by <see cref="StartChild"/> failed, or could not start (e.g. WorkflowNotFound).</summary>

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
-using Serverless.Engine.Definitions;
 using Serverless.Engine.Expressions;
 
 namespace Serverless.Engine.Decisions;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Serverless.Engine.Decisions;
 
 /// <summary>A <see cref="RunNode"/> failed. <paramref name="RetryAfter"/> is a server's Retry-After or a circuit's half-open wait.</summary>

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-
 namespace Serverless.Engine.Decisions;
 
 /// <summary>The status of one node (or one body iteration).</summary>

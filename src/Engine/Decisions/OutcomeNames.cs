@@ -1,7 +1,3 @@
-using System.Collections.Frozen;
-using System.Collections.Immutable;
-using Serverless.Engine.Definitions;
-
 namespace Serverless.Engine.Decisions;
 
 /// <summary>The outcome names <c>runAfter</c> accepts besides switch cases.</summary>

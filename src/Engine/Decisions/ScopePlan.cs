@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Decisions;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Serverless.Engine.Expressions;
-
 namespace Serverless.Engine.Decisions;
 
 /// <summary>Start a durable timer that reports <see cref="TimerFired"/> at <see cref="DueAt"/>, never earlier.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Serverless.Engine.Decisions;
 
 /// <summary>A <see cref="StartTimer"/> came due.</summary>

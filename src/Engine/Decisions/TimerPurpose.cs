@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-
 namespace Serverless.Engine.Decisions;
 
 /// <summary>What a timer is for.</summary>

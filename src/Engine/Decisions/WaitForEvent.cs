@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Serverless.Engine.Expressions;
-
 namespace Serverless.Engine.Decisions;
 
 /// <summary>A node waits for events of <see cref="Name"/>; hosts deliver every arrival as <see cref="EventRaised"/>.</summary>

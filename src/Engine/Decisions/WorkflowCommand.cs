@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Serverless.Engine.Expressions;
 
 namespace Serverless.Engine.Decisions;
 

@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using System.Text;
-using System.Text.Json;
-
 namespace Serverless.Engine.Definitions;
 
 /// <summary>Limits a definition must respect.</summary>

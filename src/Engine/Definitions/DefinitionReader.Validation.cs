@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Serverless.Engine.Expressions;
 
 namespace Serverless.Engine.Definitions;
 

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Serverless.Engine.Expressions;
-
 namespace Serverless.Engine.Definitions;
 
 /// <summary>Waits for an event raised through the API.</summary>

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Serverless.Engine.Expressions;
-
 namespace Serverless.Engine.Definitions;
 
 /// <summary>How retry delays are randomized.</summary>

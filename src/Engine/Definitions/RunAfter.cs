@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Serverless.Engine.Expressions;
 
 namespace Serverless.Engine.Definitions;
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Serverless.Engine.Expressions;
 
 namespace Serverless.Engine.Definitions;

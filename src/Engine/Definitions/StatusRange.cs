@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Serverless.Engine.Expressions;
-
 namespace Serverless.Engine.Definitions;
 
 /// <summary>An inclusive range of HTTP status codes.</summary>

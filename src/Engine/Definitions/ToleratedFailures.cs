@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Serverless.Engine.Expressions;
-
 namespace Serverless.Engine.Definitions;
 
 /// <summary>A foreach's tolerance: a count, or a percentage of the item count (floored).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Serverless.Engine.Execution;
 
 /// <summary>What an activity knows about the attempt it runs.</summary>

@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.CircuitBreaker;
 
 namespace Serverless.Engine.Execution;
 

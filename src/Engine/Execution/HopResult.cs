@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.CircuitBreaker;
-
 namespace Serverless.Engine.Execution;
 
 /// <summary>What one hop (one request, no redirect followed) produced. Failures are values so Polly can count them.</summary>

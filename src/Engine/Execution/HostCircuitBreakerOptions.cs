@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net;
-using Microsoft.Extensions.Options;
 
 namespace Serverless.Engine.Execution;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Serverless.Engine.Decisions;
-using Serverless.Engine.Definitions;
-
 namespace Serverless.Engine.Execution;
 
 /// <summary>Runs node work: I/O is allowed here, never in the decider.</summary>

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Serverless.Engine.Decisions;
-using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Execution;
 

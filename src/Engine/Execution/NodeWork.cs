@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 

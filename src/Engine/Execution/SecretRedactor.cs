@@ -1,10 +1,5 @@
-using System.Buffers;
 using System.Net;
 using System.Text.Json;
-using System.Text;
-using Microsoft.Extensions.Configuration;
-using Serverless.Engine.Definitions;
-using Serverless.Engine.Expressions;
 
 namespace Serverless.Engine.Execution;
 

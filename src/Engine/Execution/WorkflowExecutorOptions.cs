@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Serverless.Engine.Execution;

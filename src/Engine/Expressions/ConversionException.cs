@@ -1,12 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text.Json;
-using Jint;
-using Jint.Native;
-using Jint.Native.Object;
-using Jint.Runtime;
-using JintEngine = Jint.Engine;
-
 namespace Serverless.Engine.Expressions;
 
 /// <summary>A value could not become JSON; the message says why, the caller adds which expression.</summary>

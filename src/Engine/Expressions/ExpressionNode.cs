@@ -1,8 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-using Acornima.Ast;
-using Jint;
-
 namespace Serverless.Engine.Expressions;
 
 /// <summary>A string that is exactly one expression: takes the expression's JSON value.</summary>

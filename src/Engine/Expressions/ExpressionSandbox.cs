@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using Jint;
 using Jint.Native;
 using Jint.Runtime;
-using JintEngine = Jint.Engine;
 
 namespace Serverless.Engine.Expressions;
 

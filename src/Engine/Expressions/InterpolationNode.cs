@@ -1,7 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using Acornima.Ast;
-using Jint;
 
 namespace Serverless.Engine.Expressions;
 

@@ -1,8 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-using Acornima.Ast;
-using Jint;
-
 namespace Serverless.Engine.Expressions;
 
 /// <summary>One part of an interpolated string: literal text, an expression, or a secret reference.</summary>

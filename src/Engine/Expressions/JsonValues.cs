@@ -1,11 +1,4 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using Jint;
-using Jint.Native;
-using Jint.Runtime;
-using JintEngine = Jint.Engine;
 
 namespace Serverless.Engine.Expressions;
 

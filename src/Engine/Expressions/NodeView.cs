@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Text.Json;
-using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Expressions;
 

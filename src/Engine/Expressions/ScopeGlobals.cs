@@ -1,8 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-using Acornima.Ast;
-using Jint;
-
 namespace Serverless.Engine.Expressions;
 
 /// <summary>The scope variables an expression reads, so evaluation converts only those.</summary>

@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
-using Acornima.Ast;
 
 namespace Serverless.Engine.Expressions;
 

@@ -1,8 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-using Acornima.Ast;
-using Jint;
-
 namespace Serverless.Engine.Expressions;
 
 /// <summary>A node of a compiled template tree.</summary>

@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-using Serverless.Engine.Definitions;
-
 namespace Serverless.Engine.Expressions;
 
 /// <summary>What a template may contain.</summary>

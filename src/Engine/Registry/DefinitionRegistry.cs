@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Registry;

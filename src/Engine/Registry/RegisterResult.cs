@@ -1,8 +1,4 @@
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using Serverless.Engine.Api;
-using Serverless.Engine.Decisions;
-using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Registry;
 

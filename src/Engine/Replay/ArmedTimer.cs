@@ -1,8 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Serverless.Engine.Decisions;
-
 namespace Serverless.Engine.Replay;
 
 /// <summary>A timer carried across a ContinueAsNew.</summary>

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Serverless.Engine.Decisions;
-using Serverless.Engine.Execution;
 
 namespace Serverless.Engine.Replay;
 

@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Serverless.Engine.Decisions;
 
 namespace Serverless.Engine.Replay;

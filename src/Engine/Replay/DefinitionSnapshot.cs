@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Serverless.Engine.Decisions;
-using Serverless.Engine.Execution;
-
 namespace Serverless.Engine.Replay;
 
 /// <summary>A registered definition as an activity returns it to the orchestration.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Serverless.Engine.Registry;
-
 namespace Serverless.Engine.Replay;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Serverless.Engine.Api;
-using Serverless.Engine.Decisions;
-using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Registry;
 

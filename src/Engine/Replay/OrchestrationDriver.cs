@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
-using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Registry;
 

@@ -1,8 +1,4 @@
-using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
-using Serverless.Engine.Decisions;
-using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Testing;
 

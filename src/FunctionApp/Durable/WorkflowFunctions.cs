@@ -3,9 +3,8 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.DurableTask;
-using Serverless.Engine.Api;
-using Serverless.Engine.Replay;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Replay;
 
 namespace Serverless.FunctionApp.Durable;
 

@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Serverless.Engine.Api;
-using Serverless.HttpApi;
 using Serverless.Engine.Registry;
+using Serverless.HttpApi;
 
 namespace Serverless.FunctionApp.Http;
 

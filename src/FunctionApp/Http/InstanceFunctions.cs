@@ -3,10 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Serverless.DurableTask.Http;
-using Serverless.Engine.Api;
+using Serverless.Engine.Registry;
 using Serverless.Engine.Replay;
 using Serverless.HttpApi;
-using Serverless.Engine.Registry;
 
 namespace Serverless.FunctionApp.Http;
 

@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Serverless.HttpApi;
 using Serverless.Standalone.Runtime;
 using Serverless.Standalone.Storage;
 using Serverless.Standalone.Telemetry;
-using Serverless.HttpApi;
 
 namespace Serverless.Standalone.Health;
 

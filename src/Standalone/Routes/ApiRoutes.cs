@@ -1,11 +1,7 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Serverless.Engine.Api;
-using Serverless.Standalone.Storage;
 using Serverless.HttpApi;
+using Serverless.Standalone.Storage;
 
 namespace Serverless.Standalone.Routes;
 

@@ -1,12 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Serverless.Engine.Api;
-using Serverless.Standalone.Storage;
-using Serverless.Standalone.Telemetry;
 using Serverless.HttpApi;
+using Serverless.Standalone.Storage;
 
 namespace Serverless.Standalone.Routes;
 

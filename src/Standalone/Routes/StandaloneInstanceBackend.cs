@@ -1,12 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
+using Serverless.HttpApi;
 using Serverless.Standalone.Runtime;
 using Serverless.Standalone.Storage;
-using Serverless.HttpApi;
 
 namespace Serverless.Standalone.Routes;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues.Models;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Engine;
 using Serverless.Engine.Decisions;

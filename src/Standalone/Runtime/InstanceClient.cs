@@ -1,12 +1,10 @@
 using System.Text.Json;
-using Serverless.Engine;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
-using Serverless.Standalone.Storage;
-using Serverless.HttpApi;
-using Serverless.Standalone.Telemetry;
-using Microsoft.Extensions.Logging;
 using Serverless.Engine.Registry;
+using Serverless.HttpApi;
+using Serverless.Standalone.Storage;
+using Serverless.Standalone.Telemetry;
 
 namespace Serverless.Standalone.Runtime;
 

@@ -1,13 +1,7 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Azure;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Serverless.Engine;
-using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Standalone.Storage;
-using Serverless.Standalone.Telemetry;
 
 namespace Serverless.Standalone.Runtime;
 

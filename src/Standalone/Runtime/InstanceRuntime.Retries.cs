@@ -1,6 +1,4 @@
 using Serverless.Engine;
-using Serverless.Engine.Decisions;
-using Serverless.Standalone.Telemetry;
 
 namespace Serverless.Standalone.Runtime;
 

@@ -1,14 +1,10 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
-using Azure;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Engine;
-using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
+using Serverless.Engine.Registry;
 using Serverless.Standalone.Storage;
 using Serverless.Standalone.Telemetry;
-using Serverless.Engine.Registry;
 
 namespace Serverless.Standalone.Runtime;
 

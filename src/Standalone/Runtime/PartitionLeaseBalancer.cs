@@ -2,11 +2,8 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Specialized;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Standalone.Storage;
-using Serverless.Standalone.Telemetry;
 
 namespace Serverless.Standalone.Runtime;
 

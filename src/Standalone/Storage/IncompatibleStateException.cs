@@ -1,13 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
-using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
-using Serverless.Engine.Api;
-using Serverless.Engine.Decisions;
-using Serverless.HttpApi;
-
 namespace Serverless.Standalone.Storage;
 
 /// <summary>

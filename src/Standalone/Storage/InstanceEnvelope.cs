@@ -1,8 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json.Serialization;
-using Azure;
-using Serverless.Engine.Api;
-using Serverless.Engine.Decisions;
 
 namespace Serverless.Standalone.Storage;
 

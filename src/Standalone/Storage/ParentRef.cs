@@ -1,9 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json.Serialization;
-using Azure;
-using Serverless.Engine.Api;
-using Serverless.Engine.Decisions;
-
 namespace Serverless.Standalone.Storage;
 
 /// <summary>The parent of a child instance: where to report its end.</summary>

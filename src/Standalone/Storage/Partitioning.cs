@@ -1,9 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json.Serialization;
-using Azure;
-using Serverless.Engine.Api;
-using Serverless.Engine.Decisions;
-
 namespace Serverless.Standalone.Storage;
 
 /// <summary>Maps instance ids to partitions with a stable hash (FNV-1a over UTF-16 code units), the same in every process.</summary>

@@ -2,7 +2,6 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Configuration;
 
 namespace Serverless.Standalone.Storage;
 
@@ -37,7 +36,7 @@ internal sealed record StorageAccount(string? ConnectionString, Uri? TableServic
     /// its value, or the identity-based keys <c>accountName</c>, <c>tableServiceUri</c>, <c>queueServiceUri</c>,
     /// <c>blobServiceUri</c>. Null when the section names none.
     /// </summary>
-    public static StorageAccount? FromSection(IConfigurationSection section)
+    public static StorageAccount? FromSection(Microsoft.Extensions.Configuration.IConfigurationSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
         if (!string.IsNullOrWhiteSpace(section.Value))

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Net.Sockets;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Microsoft.Extensions.Logging;
-using Serverless.Standalone.Telemetry;
 
 namespace Serverless.Standalone.Storage;
 

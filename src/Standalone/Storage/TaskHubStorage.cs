@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;

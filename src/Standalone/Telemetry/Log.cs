@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Serverless.Standalone.Telemetry;
 
 /// <summary>The host's structured log messages (stable event ids).</summary>

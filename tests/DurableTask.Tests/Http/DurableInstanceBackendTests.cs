@@ -7,15 +7,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serverless.DurableTask.Http;
-using Serverless.Engine.Api;
-using Serverless.Engine.Replay;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Replay;
 using Serverless.HttpApi;
 using static Serverless.DurableTask.Tests.Infrastructure.Workflows;
 

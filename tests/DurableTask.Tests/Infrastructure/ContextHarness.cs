@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Moq.Protected;
 using Serverless.Engine.Replay;
-using Serverless.DurableTask;
 
 namespace Serverless.DurableTask.Tests.Infrastructure;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Serverless.DurableTask.Tests.Infrastructure;
-using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Testing;
 

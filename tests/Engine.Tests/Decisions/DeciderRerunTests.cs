@@ -1,5 +1,4 @@
 using Serverless.Engine.Decisions;
-using Serverless.Engine.Testing;
 using static Serverless.Engine.Tests.Infrastructure.Wf;
 
 namespace Serverless.Engine.Tests.Decisions;

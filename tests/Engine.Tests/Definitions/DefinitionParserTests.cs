@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Serverless.Engine.Definitions;
 
 namespace Serverless.Engine.Tests.Definitions;

@@ -1,4 +1,3 @@
-using System.Net.Http;
 using Serverless.Engine.Tests.Infrastructure;
 using static Serverless.Engine.Tests.Infrastructure.ExecutionTestKit;
 

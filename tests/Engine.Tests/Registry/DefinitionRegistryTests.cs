@@ -1,4 +1,3 @@
-using Serverless.Engine.Api;
 using Serverless.Engine.Registry;
 
 namespace Serverless.Engine.Tests.Registry;

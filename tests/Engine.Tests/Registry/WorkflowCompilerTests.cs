@@ -1,10 +1,9 @@
 using System.Text.Json;
-using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
-using Serverless.Engine.Replay;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Replay;
 
 namespace Serverless.Engine.Tests.Registry;
 

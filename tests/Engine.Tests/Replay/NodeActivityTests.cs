@@ -1,12 +1,10 @@
-using System.Collections.Immutable;
 using Moq;
-using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
+using Serverless.Engine.Registry;
 using Serverless.Engine.Replay;
 using static Serverless.Engine.Tests.Infrastructure.ReplayFixtures;
-using Serverless.Engine.Registry;
 
 namespace Serverless.Engine.Tests.Replay;
 

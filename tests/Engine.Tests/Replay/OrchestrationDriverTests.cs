@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
-using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Registry;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.DurableTask.Client;
 using Serverless.FunctionApp.Tests.Infrastructure;

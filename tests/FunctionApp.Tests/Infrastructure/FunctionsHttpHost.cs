@@ -10,12 +10,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serverless.DurableTask.Http;
-using Serverless.Engine.Api;
 using Serverless.Engine.Execution;
+using Serverless.Engine.Registry;
 using Serverless.Engine.Replay;
 using Serverless.HttpApi;
 using Serverless.Testing;
-using Serverless.Engine.Registry;
 
 namespace Serverless.FunctionApp.Tests.Infrastructure;
 

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.Standalone.Tests.Infrastructure;
 using Serverless.Samples.Services;
 using Serverless.Testing;
 

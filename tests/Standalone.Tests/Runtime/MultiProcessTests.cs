@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Serverless.Standalone.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using Serverless.Standalone.Storage;
 using Serverless.Standalone.Tests.Infrastructure;

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serverless.Standalone.Tests.Infrastructure;
 using Serverless.Testing;

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Text.Json;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Registry;
