@@ -42,12 +42,12 @@ public static class StandaloneHost
             builder.WebHost.UseUrls("http://127.0.0.1:7071");
         }
 
-        builder.Services.AddServerlessHost();
+        builder.Services.AddStandaloneHost();
         return builder;
     }
 
     /// <summary>Registers the host's services.</summary>
-    public static IServiceCollection AddServerlessHost(this IServiceCollection services)
+    public static IServiceCollection AddStandaloneHost(this IServiceCollection services)
     {
         services.AddOptions<StandaloneHostOptions>()
             .BindConfiguration(StandaloneHostOptions.Section)

@@ -79,7 +79,7 @@ public sealed class StandaloneHostOptionsTests
     }
 
     [Fact]
-    public async Task AddServerlessHost_AccountName_BuildsClientsWithATokenCredential()
+    public async Task AddStandaloneHost_AccountName_BuildsClientsWithATokenCredential()
     {
         await using var app = Build(new Dictionary<string, string?>
         {
@@ -100,7 +100,7 @@ public sealed class StandaloneHostOptionsTests
     }
 
     [Fact]
-    public async Task AddServerlessHost_ServiceUris_AreUsedAsGiven()
+    public async Task AddStandaloneHost_ServiceUris_AreUsedAsGiven()
     {
         await using var app = Build(new Dictionary<string, string?>
         {
@@ -118,7 +118,7 @@ public sealed class StandaloneHostOptionsTests
     }
 
     [Fact]
-    public async Task AddServerlessHost_ConnectionString_BuildsClientsWithTheAccountKey()
+    public async Task AddStandaloneHost_ConnectionString_BuildsClientsWithTheAccountKey()
     {
         await using var app = Build(new Dictionary<string, string?>());
 
