@@ -4,9 +4,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +17,7 @@ using Serverless.DurableTask.Http;
 using Serverless.Engine.Registry;
 using Serverless.Engine.Replay;
 using Serverless.HttpApi;
+using Serverless.Testing;
 using static Serverless.DurableTask.Tests.Infrastructure.Workflows;
 
 namespace Serverless.DurableTask.Tests.Http;
@@ -44,7 +47,22 @@ public sealed class DurableInstanceBackendTests : IAsyncLifetime, ICheckpointSto
         var registry = new DefinitionRegistry(_definitions, TimeProvider.System);
         var source = new DefinitionStoreSource(_definitions);
         var options = new OrchestrationDriverOptions();
-        _durable = await DurableTaskTestHost.StartAsync(tasks =>
+
+        // The test host picks a random port in 30000-40000 without checking it, which another test process may hold:
+        // give it one the OS just handed out, and take another if it was taken in between.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _durable = await DurableTaskTestHost.StartAsync(Register, new DurableTaskTestHostOptions { Port = Azurite.FreePorts(1)[0] });
+                break;
+            }
+            catch (IOException ex) when (attempt < 5 && ex.InnerException is AddressInUseException)
+            {
+            }
+        }
+
+        void Register(DurableTaskRegistry tasks)
         {
             tasks.AddOrchestratorFunc<OrchestrationInput, JsonElement?>(
                 TaskNames.Orchestrator, (context, _) => WorkflowOrchestration.RunAsync(context, registry.Compiler, options));
@@ -55,7 +73,7 @@ public sealed class DurableInstanceBackendTests : IAsyncLifetime, ICheckpointSto
                 _checkpoints[request.InstanceId] = request.Checkpoint;
                 return true;
             });
-        });
+        }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
