@@ -10,7 +10,7 @@ using Serverless.Standalone;
 namespace Serverless.Testing;
 
 /// <summary>
-/// The standalone host (src/Host) in this process on 127.0.0.1 port 0, over a task hub of the given storage, as the
+/// The standalone host (src/Standalone) in this process on 127.0.0.1 port 0, over a task hub of the given storage, as the
 /// tests and benchmarks run it: started, and answered once <c>/healthz</c> says it is healthy.
 /// </summary>
 internal static class InProcessStandaloneHost

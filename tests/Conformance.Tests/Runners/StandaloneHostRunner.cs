@@ -15,7 +15,7 @@ using Serverless.Testing;
 namespace Serverless.Conformance.Tests.Runners;
 
 /// <summary>
-/// The standalone host (src/Host) in this process on 127.0.0.1 port 0 over Azurite, driven only through its HTTP API
+/// The standalone host (src/Standalone) in this process on 127.0.0.1 port 0 over Azurite, driven only through its HTTP API
 /// (as tests/Standalone.Tests' InProcessHost), with <see cref="ScriptedActivities"/> as its node executor. States over
 /// 64 KiB go to blobs (<c>Host:InlineStateLimit</c>), so the large-value scenario crosses the blob path.
 /// </summary>
