@@ -53,7 +53,7 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
         {
             lock (_gate)
             {
-                return _running || _inbox.Count > 0 || _saving || _version != _savedVersion;
+                return HasWork;
             }
         }
     }
@@ -101,7 +101,7 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
     {
         lock (_gate)
         {
-            if (_running || _inbox.Count > 0 || _saving || _version != _savedVersion || _awaitingSave.Count > 0)
+            if (HasWork || _awaitingSave.Count > 0)
             {
                 return false;
             }
@@ -146,9 +146,7 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
         {
             if (!_saving)
             {
-                _current = null;
-                _generation++;
-                _version = _savedVersion = 0;
+                Drop();
             }
         }
     }
@@ -301,12 +299,22 @@ internal sealed class InstanceActor(string instanceId, int partition, Func<Insta
         {
             List<AwaitingSave> lost = [.. _awaitingSave];
             _awaitingSave.Clear();
-            _current = null;
-            _generation++;
-            _version = _savedVersion = 0;
+            Drop();
             _saving = false;
             return lost;
         }
+    }
+
+    // A batch is being applied or waits, a save is in flight, or applied progress is not saved yet. Callers hold _gate.
+    private bool HasWork => _running || _inbox.Count > 0 || _saving || _version != _savedVersion;
+
+    // Throws the in-memory record away: the next batch reads it from storage, and batches begun before see the new
+    // generation and apply again. Callers hold _gate.
+    private void Drop()
+    {
+        _current = null;
+        _generation++;
+        _version = _savedVersion = 0;
     }
 
     private void Hold(InstanceRecord record)
