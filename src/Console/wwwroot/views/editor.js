@@ -25,6 +25,7 @@ export async function editorView({ main, query, signal }) {
     const v = query.get('version');
     const { body } = await get(v ? `/api/workflows/${enc(from)}/versions/${enc(v)}` : `/api/workflows/${enc(from)}`, { signal });
     delete body.version;
+    delete body.createdAt;
     text = JSON.stringify(body, null, 2);
   }
 

@@ -1,0 +1,299 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Serverless.Console.Tests;
+
+/// <summary>
+/// What a user does in the console, in Chromium, against the standalone host on Azurite: register with errors shown at
+/// their pointer and on the diagram, follow an instance live, approve an event, terminate, rerun, bulk purge, deep
+/// links, keyboard and theme. Every wait is Playwright's auto-retrying assertion (a condition with a deadline).
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class ConsoleFlowTests(ConsoleFixture fixture)
+{
+    [Fact]
+    public async Task RegisterShowsEveryErrorAtItsPointerAndOnTheDiagramThenRegistersTheFix()
+    {
+        var name = Unique("reg");
+        var page = await fixture.NewPageAsync(withKey: false);
+        await page.GotoAsync(fixture.Console("#/editor"));
+
+        // The editor validates at once; the host needs a key, so the console asks for it, once.
+        await page.Locator("dialog input[name=key]").FillAsync(fixture.ApiKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+
+        var invalid = $$"""
+            {
+              "name": "{{name}}",
+              "nodes": {
+                "first": { "type": "set", "value": 1 },
+                "second": { "type": "set", "runAfter": ["first", "missing"], "value": 2 },
+                "third": { "type": "teleport", "runAfter": ["second"] }
+              }
+            }
+            """;
+        await page.Locator("#definition").FillAsync(invalid);
+        await Expect(page.Locator("#validity")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9]+ errors?\\.$"));
+
+        // Listed with their pointers, marked in the text, and on the diagram's nodes.
+        var errors = page.Locator("#errors li");
+        await Expect(errors.Filter(new() { HasText = "/nodes/second/runAfter" })).ToHaveCountAsync(1);
+        await Expect(errors.Filter(new() { HasText = "/nodes/third" })).Not.ToHaveCountAsync(0);
+        await Expect(page.Locator(".code-backdrop mark").Filter(new() { HasText = "missing" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("g.node[data-path='second']")).ToHaveAttributeAsync("data-status", "invalid");
+        await Expect(page.Locator("g.node[data-path='third']")).ToHaveAttributeAsync("data-status", "invalid");
+        await Expect(page.Locator("g.node[data-path='first']")).ToHaveAttributeAsync("data-status", "none");
+        await ConsoleFixture.SaveScreenshotAsync(page, "editor");
+
+        // Clicking an error selects its text.
+        await errors.Filter(new() { HasText = "/nodes/second/runAfter" }).GetByRole(AriaRole.Button).ClickAsync();
+        var selected = await page.EvalOnSelectorAsync<string>("#definition", "t => t.value.slice(t.selectionStart, t.selectionEnd)");
+        Assert.Contains("missing", selected, StringComparison.Ordinal);
+
+        // Registering the invalid text is refused (nothing registered) and shows the same errors.
+        await page.Locator("#register").ClickAsync();
+        await Expect(errors.Filter(new() { HasText = "/nodes/second/runAfter" })).ToHaveCountAsync(1);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Api.GetAsync($"/api/workflows/{name}")).StatusCode);
+
+        var valid = invalid.Replace(", \"missing\"", "", StringComparison.Ordinal).Replace("teleport", "set", StringComparison.Ordinal)
+            .Replace("\"runAfter\": [\"second\"] }", "\"runAfter\": [\"second\"], \"value\": 3 }", StringComparison.Ordinal);
+        await page.Locator("#definition").FillAsync(valid);
+        await Expect(page.Locator("#validity")).ToHaveTextAsync("Valid.");
+        await Expect(page.Locator("g.node[data-status='invalid']")).ToHaveCountAsync(0);
+
+        await page.Locator("#register").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#/workflows/{name}\\?version=1$"));
+        await Expect(page.Locator("g.node[data-path='third']")).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Api.GetAsync($"/api/workflows/{name}")).StatusCode);
+        await ConsoleFixture.SaveScreenshotAsync(page, "workflow");
+    }
+
+    [Fact]
+    public async Task InstancePageFollowsTheInstanceLiveAndApprovesItsEvent()
+    {
+        var name = await fixture.RegisterAsync(Unique("approve"), """
+            {
+              "ask": { "type": "activity", "activity": "echo", "input": "${{ input }}" },
+              "approval": { "type": "event", "runAfter": ["ask"], "event": "approve" },
+              "done": { "type": "set", "runAfter": ["approval"], "value": "${{ nodes.approval.output }}" }
+            }
+            """);
+        var id = await fixture.StartAsync(name, new { amount = 12 });
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(fixture.Console($"#/instances/{id}"));
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+
+        await Expect(page.Locator("g.node[data-path='ask']")).ToHaveAttributeAsync("data-status", "succeeded");
+        await Expect(page.Locator("g.node[data-path='approval']")).ToHaveAttributeAsync("data-status", "running");
+        await Expect(page.Locator("g.node[data-path='done']")).ToHaveAttributeAsync("data-status", "pending");
+        await Expect(page.Locator("#waiting")).ToContainTextAsync("approve");
+        await ConsoleFixture.SaveScreenshotAsync(page, "instance");
+
+        // The event's name is offered; the payload goes through.
+        await page.Locator("#raise").ClickAsync();
+        await Expect(page.Locator("dialog input[name=eventName]")).ToHaveValueAsync("approve");
+        await page.Locator("dialog textarea[name=payload]").FillAsync("""{"approved": true}""");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Raise", Exact = true }).ClickAsync();
+
+        await Expect(page.Locator("g.node[data-path='done']")).ToHaveAttributeAsync("data-status", "succeeded");
+        await Expect(page.Locator("h1 .pill")).ToHaveTextAsync("Completed");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"), "the page reloaded instead of updating live");
+        var status = await fixture.StatusAsync(id);
+        Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
+        Assert.True(status.GetProperty("output").GetProperty("done").GetProperty("approved").GetBoolean());
+
+        // The actions follow the status: a completed instance can be purged, not terminated.
+        await Expect(page.Locator("#terminate")).ToBeDisabledAsync();
+        await Expect(page.Locator("#purge")).ToBeEnabledAsync();
+    }
+
+    [Fact]
+    public async Task TerminateFromTheInstancePage()
+    {
+        var name = await fixture.RegisterAsync(Unique("term"), """
+            { "hold": { "type": "event", "event": "never" } }
+            """);
+        var id = await fixture.StartAsync(name, new { });
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(fixture.Console($"#/instances/{id}"));
+        await Expect(page.Locator("g.node[data-path='hold']")).ToHaveAttributeAsync("data-status", "running");
+        await Expect(page.Locator("#rerun")).ToBeDisabledAsync();
+
+        await page.Locator("#terminate").ClickAsync();
+        await page.Locator("dialog input[name=reason]").FillAsync("not needed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Terminate", Exact = true }).ClickAsync();
+
+        await Expect(page.Locator("h1 .pill")).ToHaveTextAsync("Terminated");
+        Assert.Equal("Terminated", (await fixture.StatusAsync(id)).GetProperty("runtimeStatus").GetString());
+    }
+
+    [Fact]
+    public async Task RerunAFailedInstanceFromItsPage()
+    {
+        var name = await fixture.RegisterAsync(Unique("rerun"), """
+            {
+              "prepare": { "type": "set", "value": 1 },
+              "charge": { "type": "activity", "runAfter": ["prepare"], "activity": "fail-first-epoch", "input": { "ok": true } }
+            }
+            """);
+        var id = await fixture.StartAsync(name, new { });
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(fixture.Console($"#/instances/{id}?node=charge"));
+        await Expect(page.Locator("h1 .pill")).ToHaveTextAsync("Failed");
+        await Expect(page.Locator("g.node[data-path='charge']")).ToHaveAttributeAsync("data-status", "failed");
+        await Expect(page.Locator("#node-panel")).ToContainTextAsync("Boom");
+
+        await page.Locator("#rerun").ClickAsync();
+
+        await Expect(page.Locator("h1 .pill")).ToHaveTextAsync("Completed");
+        await Expect(page.Locator("g.node[data-path='charge']")).ToHaveAttributeAsync("data-status", "succeeded");
+        await Expect(page.Locator("g.node[data-path='prepare']")).ToHaveAttributeAsync("data-status", "succeeded");
+    }
+
+    [Fact]
+    public async Task BulkPurgeAsksWithTheCountThenPurgesTheFilteredSet()
+    {
+        var name = await fixture.RegisterAsync(Unique("bulk"), """{ "only": { "type": "set", "value": 1 } }""");
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await fixture.StartAsync(name, new { i }));
+        }
+
+        foreach (var id in ids)
+        {
+            await fixture.WaitForStatusAsync(id, "Completed");
+        }
+
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(fixture.Console($"#/instances?status=Completed&workflow={name}"));
+        await Expect(page.Locator("#instances tbody tr[data-row]")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#counts [data-status='Completed']")).ToContainTextAsync("5");
+        await ConsoleFixture.SaveScreenshotAsync(page, "instances");
+
+        await page.Locator("#bulk-purge").ClickAsync();
+        await Expect(page.Locator("#bulk-count")).ToContainTextAsync("5 instances");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Purge 5" }).ClickAsync();
+
+        await Expect(page.Locator("#instances tbody")).ToContainTextAsync("No instance matches the filters.");
+        foreach (var id in ids)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await fixture.Api.GetAsync($"/api/instances/{id}")).StatusCode);
+        }
+
+        // The filters are in the URL, and the clear control empties them.
+        Assert.Contains($"workflow={name}", page.Url, StringComparison.Ordinal);
+        await page.Locator("#clear-filters").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/instances$"));
+    }
+
+    [Fact]
+    public async Task DeepLinksSurviveAReload()
+    {
+        var name = await fixture.RegisterAsync(Unique("deep"), """
+            { "a": { "type": "set", "value": 1 }, "b": { "type": "set", "runAfter": ["a"], "value": 2 } }
+            """);
+        var id = await fixture.StartAsync(name, new { });
+        await fixture.WaitForStatusAsync(id, "Completed");
+        var page = await fixture.NewPageAsync();
+
+        await page.GotoAsync(fixture.Console($"#/instances/{id}"));
+        await page.Locator("g.node[data-path='b']").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("\\?node=b$"));
+        await page.ReloadAsync();
+        await Expect(page.Locator("#node-panel h2")).ToContainTextAsync("b");
+        await Expect(page.Locator("g.node[data-path='b']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("selected"));
+
+        await page.GotoAsync(fixture.Console($"#/instances?status=Completed&prefix={name}"));
+        await page.ReloadAsync();
+        await Expect(page.Locator("input[name=status][value=Completed]")).ToBeCheckedAsync();
+        await Expect(page.Locator("input[name=prefix]")).ToHaveValueAsync(name);
+        await Expect(page.Locator("#instances tbody tr[data-row]")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task KeyboardReachesEveryViewAndTheDarkThemeApplies()
+    {
+        var name = await fixture.RegisterAsync(Unique("keys"), """{ "a": { "type": "set", "value": 1 } }""");
+        var id = await fixture.StartAsync(name, new { });
+        await fixture.WaitForStatusAsync(id, "Completed");
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(fixture.Console($"#/instances?prefix={id}"));
+        await Expect(page.Locator("#instances tbody tr[data-row]")).ToHaveCountAsync(1);
+
+        await page.Keyboard.PressAsync("j");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#/instances/{id}$"));
+        await page.Locator("g.node[data-path='a']").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#node-panel h2")).ToContainTextAsync("a");
+
+        await page.Keyboard.PressAsync("w");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/workflows$"));
+        var light = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        await page.Keyboard.PressAsync("t");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", new System.Text.RegularExpressions.Regex("dark|light"));
+        var dark = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        Assert.NotEqual(light, dark);
+    }
+
+    [Fact]
+    public async Task ForeachShowsProgressAndDrillsIntoOneIteration()
+    {
+        var name = await fixture.RegisterAsync(Unique("each"), """
+            {
+              "each": {
+                "type": "foreach", "items": "${{ [1, 2, 3, 4, 5] }}",
+                "body": { "nodes": {
+                  "square": { "type": "set", "value": "${{ item * item }}" },
+                  "check": { "type": "activity", "runAfter": ["square"], "activity": "echo", "input": "${{ nodes.square.output }}" }
+                } }
+              }
+            }
+            """);
+        var id = await fixture.StartAsync(name, new { });
+        await fixture.WaitForStatusAsync(id, "Completed");
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(fixture.Console($"#/instances/{id}"));
+
+        await Expect(page.Locator("g.node[data-path='each']")).ToHaveAttributeAsync("data-status", "succeeded");
+        await Expect(page.Locator("g.node[data-path='each'] > .badge")).ToHaveTextAsync("5/5");
+        await Expect(page.Locator("g.node[data-path='each.check'] > .badge")).ToHaveTextAsync("5/5");
+
+        await page.Locator("g.node[data-path='each'] > rect.box").ClickAsync(new() { Position = new Position { X = 40, Y = 10 } });
+        await Expect(page.Locator("#node-panel .iteration")).ToHaveCountAsync(5);
+        await page.Locator("#node-panel .iteration[data-path='each[2]']").ClickAsync();
+        await Expect(page.Locator("#scope")).ToContainTextAsync("each[2]");
+        await Expect(page.Locator("g.node[data-path='each.check']")).ToHaveAttributeAsync("data-status", "succeeded");
+        await Expect(page.Locator("g.node[data-path='each.check'] > .badge")).ToHaveCountAsync(0);
+        Assert.Contains("iteration=each%5B2%5D", page.Url, StringComparison.Ordinal);
+
+        await page.Locator("g.node[data-path='each.square']").ClickAsync();
+        await Expect(page.Locator("#node-panel")).ToContainTextAsync("each[2].square");
+        await Expect(page.Locator("#node-panel")).ToContainTextAsync("9");
+    }
+
+    [Fact]
+    public async Task AParentLinksToItsChildAndBack()
+    {
+        var child = await fixture.RegisterAsync(Unique("child"), """{ "c": { "type": "set", "value": "${{ input.n + 1 }}" } }""");
+        var parent = await fixture.RegisterAsync(Unique("parent"), $$"""
+            { "call": { "type": "workflow", "workflow": "{{child}}", "input": { "n": 1 } } }
+            """);
+        var id = await fixture.StartAsync(parent, new { });
+        await fixture.WaitForStatusAsync(id, "Completed");
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(fixture.Console($"#/instances/{id}?node=call"));
+
+        await page.Locator("#node-panel a.child-link").ClickAsync();
+        await Expect(page.Locator("h1")).ToContainTextAsync($"{id}:call:");
+        await Expect(page.Locator("g.node[data-path='c']")).ToHaveAttributeAsync("data-status", "succeeded");
+        await page.Locator("#parent-link").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#/instances/{id}$"));
+    }
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
+}
