@@ -1,0 +1,1 @@
+// Placeholder: the console script replaces this file.
