@@ -39,7 +39,7 @@ internal static class StorageLatency
             }
 
             var send = sw.Elapsed.TotalMilliseconds / 200;
-            Console.WriteLine($"replace 6 KB: {replace:F2} ms, insert tiny: {insert:F2} ms, queue send: {send:F2} ms");
+            System.Console.WriteLine($"replace 6 KB: {replace:F2} ms, insert tiny: {insert:F2} ms, queue send: {send:F2} ms");
         }
     }
 }

@@ -4,11 +4,13 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using Serverless.Console;
 using Serverless.Engine.Api;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Registry;
@@ -155,6 +157,11 @@ public static class StandaloneHost
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         app.MapWorkflowApi();
+
+        // The web console's files: /console redirects to /console/. They are served without the API key (the console
+        // asks the user for it and sends it on its own /api calls), which the AllowAnonymous metadata tells RequireApiKeyAsync.
+        app.MapMethods("/console/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpRequest request, string? path) => ConsoleFiles.Serve(request, path))
+            .AllowAnonymous();
         return app;
     }
 
@@ -173,7 +180,7 @@ public static class StandaloneHost
     private static async Task RequireApiKeyAsync(HttpContext context, RequestDelegate next)
     {
         var key = context.RequestServices.GetRequiredService<IOptions<StandaloneHostOptions>>().Value.ApiKey;
-        if (!string.IsNullOrEmpty(key))
+        if (!string.IsNullOrEmpty(key) && context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null)
         {
             var given = context.Request.Query["code"].ToString();
             if (string.IsNullOrEmpty(given))

@@ -41,7 +41,7 @@ internal sealed class Azurite : IAsyncDisposable
         var azurite = Path.Combine(RepoRoot, ".tools", "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
         {
-            using var install = Process.Start(new ProcessStartInfo("bash", Path.Combine(RepoRoot, "scripts", "install-tools.sh")) { UseShellExecute = false })!;
+            using var install = Process.Start(new ProcessStartInfo("bash", [Path.Combine(RepoRoot, "scripts", "install-tools.sh"), "azurite"]) { UseShellExecute = false })!;
             await install.WaitForExitAsync(cancellationToken);
             if (install.ExitCode != 0 || !File.Exists(azurite))
             {

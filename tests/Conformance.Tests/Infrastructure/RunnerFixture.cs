@@ -102,7 +102,7 @@ public abstract class RunnerFixture : IAsyncLifetime
         }
 
         Elapsed.Stop();
-        Console.WriteLine($"Conformance runner {_runner?.Name}: all scenarios ended after {Elapsed.Elapsed.TotalSeconds:F1} s.");
+        System.Console.WriteLine($"Conformance runner {_runner?.Name}: all scenarios ended after {Elapsed.Elapsed.TotalSeconds:F1} s.");
         if (_runner is not null)
         {
             await _runner.DisposeAsync();

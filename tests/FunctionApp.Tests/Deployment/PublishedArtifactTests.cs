@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Text.Json;
 
 namespace Serverless.FunctionApp.Tests.Deployment;
@@ -31,6 +33,7 @@ public sealed class PublishedArtifactTests : IClassFixture<PublishedArtifactTest
         ("SuspendInstance", "httpTrigger", "instances/{id}/suspend", "post", Function),
         ("ResumeInstance", "httpTrigger", "instances/{id}/resume", "post", Function),
         ("PurgeInstance", "httpTrigger", "instances/{id}", "delete", Function),
+        ("Console", "httpTrigger", "console/{*path}", "get,head", "anonymous"),
         ("WorkflowOrchestrator", "orchestrationTrigger", null, null, null),
         ("RunWorkflowNode", "activityTrigger", null, null, null),
         ("LoadWorkflowDefinition", "activityTrigger", null, null, null),
@@ -100,6 +103,17 @@ public sealed class PublishedArtifactTests : IClassFixture<PublishedArtifactTest
         Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
         Assert.Equal("Serverless.FunctionApp.dll", description.GetProperty("defaultWorkerPath").GetString());
         Assert.True(File.Exists(_publish.PathOf("Serverless.FunctionApp.dll")));
+    }
+
+    [Fact]
+    public void Package_CarriesTheConsoleWithItsFiles()
+    {
+        using var assembly = new PEReader(File.OpenRead(_publish.PathOf("Serverless.Console.dll")));
+        var reader = assembly.GetMetadataReader();
+        var resources = reader.ManifestResources.Select(r => reader.GetString(reader.GetManifestResource(r).Name));
+
+        Assert.Contains("index.html", resources);
+        Assert.Contains("app.js", resources);
     }
 
     [Fact]

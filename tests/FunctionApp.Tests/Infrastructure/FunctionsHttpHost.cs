@@ -68,6 +68,7 @@ internal sealed class FunctionsHttpHost : IAsyncDisposable
         builder.Services.AddSingleton<INodeExecutor>(executor);
         builder.Services.AddSingleton<Serverless.FunctionApp.Http.DefinitionFunctions>();
         builder.Services.AddSingleton<Serverless.FunctionApp.Http.InstanceFunctions>();
+        builder.Services.AddSingleton<Serverless.FunctionApp.Http.ConsoleFunction>();
         var app = builder.Build();
         var hub = await WorkflowTaskHub.StartAsync(connectionString, taskHub, app.Services, cancellationToken: cancellationToken);
         var mapped = MapFunctions(app, hub.Client);
@@ -135,6 +136,11 @@ internal sealed class FunctionsHttpHost : IAsyncDisposable
             _ => throw new InvalidOperationException($"{function}: cannot bind parameter {p.Name} of type {p.ParameterType}."),
         }).ToArray();
         var target = services.GetRequiredService(method.DeclaringType!);
-        return (Task<IResult>)method.Invoke(target, arguments)!;
+        return method.Invoke(target, arguments) switch
+        {
+            Task<IResult> pending => pending,
+            IResult result => Task.FromResult(result),
+            var other => throw new InvalidOperationException($"{function}: returns {other?.GetType()}, neither IResult nor Task<IResult>."),
+        };
     }
 }

@@ -1,0 +1,129 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+using Serverless.Testing;
+
+namespace Serverless.Console.Tests.Infrastructure;
+
+/// <summary>
+/// What every console test shares: an Azurite of its own, the standalone host in process on a loopback port with an API
+/// key (no activities, no workflows registered), and one headless Chromium driven by Playwright. Each test gets a page
+/// in a browser context of its own (<see cref="NewPageAsync"/>, or <see cref="ConsolePageTest"/>).
+/// </summary>
+/// <remarks>
+/// The browser is the system's Chromium (Debian's package, installed by scripts/install-tools.sh), never Playwright's
+/// download: <c>CONSOLE_TEST_CHROMIUM</c> names the binary, else the first of <see cref="ChromiumPaths"/> that exists.
+/// Without one the fixture fails, and with it every console test: a missing browser is a broken setup, not a skip.
+/// </remarks>
+public sealed class ConsoleFixture : IAsyncLifetime
+{
+    /// <summary>Where a Chromium is looked for when <c>CONSOLE_TEST_CHROMIUM</c> is not set, in order.</summary>
+    public static readonly IReadOnlyList<string> ChromiumPaths = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+    private Azurite? _azurite;
+    private WebApplication? _host;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    /// <summary>The API key the host is configured with; the console asks for it and sends it as <c>x-functions-key</c>.</summary>
+    public string ApiKey { get; } = "console-tests-key";
+
+    /// <summary>The host's address, ending in <c>/</c>: the console is at <c>console/</c> under it.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>A client of the host's API with the key set, to seed workflows and instances.</summary>
+    public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>The Chromium the tests drive.</summary>
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    /// <summary>The Chromium binary to drive: <c>CONSOLE_TEST_CHROMIUM</c>, else the first of <see cref="ChromiumPaths"/>.</summary>
+    public static string FindChromium()
+    {
+        if (Environment.GetEnvironmentVariable("CONSOLE_TEST_CHROMIUM") is { Length: > 0 } chosen)
+        {
+            return File.Exists(chosen)
+                ? chosen
+                : throw new InvalidOperationException($"CONSOLE_TEST_CHROMIUM names '{chosen}', which does not exist.");
+        }
+
+        return ChromiumPaths.FirstOrDefault(File.Exists) ?? throw new InvalidOperationException(
+            $"The console tests need a Chromium and found none at {string.Join(" or ", ChromiumPaths)}: run scripts/install-tools.sh "
+            + "(it installs Debian's chromium), or set CONSOLE_TEST_CHROMIUM to a Chromium binary.");
+    }
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var chromium = FindChromium();
+        _azurite = await Azurite.StartAsync(cancellationToken: timeout.Token);
+        (_host, var address) = await InProcessStandaloneHost.StartAsync(
+            _azurite.ConnectionString,
+            "consoletests",
+            timeout.Token,
+            settings: new Dictionary<string, string?> { ["Host:ApiKey"] = ApiKey },
+            apiKey: ApiKey);
+        BaseUrl = address;
+        Api = new HttpClient { BaseAddress = address };
+        Api.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+
+            // Chromium's sandbox refuses to start as root (containers, CI); as any other user it stays on.
+            Args = Environment.IsPrivilegedProcess ? ["--no-sandbox"] : [],
+        });
+    }
+
+    /// <summary>A page in a new browser context (no cookies or storage from other tests), 1280×800; close its context when done.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>
+    /// With <c>CONSOLE_SCREENSHOTS=1</c>, saves <paramref name="page"/> as <c>docs/images/console-{name}.png</c> in the
+    /// repository (the documentation's pictures of the console); otherwise does nothing.
+    /// </summary>
+    public static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        if (Environment.GetEnvironmentVariable("CONSOLE_SCREENSHOTS") != "1")
+        {
+            return;
+        }
+
+        var path = Path.Combine(Azurite.RepoRoot, "docs", "images", $"console-{name}.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        Api?.Dispose();
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            await _host.DisposeAsync();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+}
