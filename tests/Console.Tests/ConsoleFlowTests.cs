@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Serverless.Console.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace Serverless.Console.Tests;
@@ -12,13 +12,15 @@ namespace Serverless.Console.Tests;
 /// links, keyboard and theme. Every wait is Playwright's auto-retrying assertion (a condition with a deadline).
 /// </summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class ConsoleFlowTests(ConsoleFixture fixture)
+public sealed class ConsoleFlowTests(ConsoleFixture fixture) : IAsyncLifetime
 {
+    private readonly List<IPage> _pages = [];
+
     [Fact]
     public async Task RegisterShowsEveryErrorAtItsPointerAndOnTheDiagramThenRegistersTheFix()
     {
         var name = Unique("reg");
-        var page = await fixture.NewPageAsync(withKey: false);
+        var page = await Open(withKey: false);
         await page.GotoAsync(fixture.Console("#/editor"));
 
         // The editor validates at once; the host needs a key, so the console asks for it, once.
@@ -82,7 +84,7 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture)
             }
             """);
         var id = await fixture.StartAsync(name, new { amount = 12 });
-        var page = await fixture.NewPageAsync();
+        var page = await Open();
         await page.GotoAsync(fixture.Console($"#/instances/{id}"));
         await page.EvaluateAsync("() => { window.notReloaded = true; }");
 
@@ -117,7 +119,7 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture)
             { "hold": { "type": "event", "event": "never" } }
             """);
         var id = await fixture.StartAsync(name, new { });
-        var page = await fixture.NewPageAsync();
+        var page = await Open();
         await page.GotoAsync(fixture.Console($"#/instances/{id}"));
         await Expect(page.Locator("g.node[data-path='hold']")).ToHaveAttributeAsync("data-status", "running");
         await Expect(page.Locator("#rerun")).ToBeDisabledAsync();
@@ -140,7 +142,7 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture)
             }
             """);
         var id = await fixture.StartAsync(name, new { });
-        var page = await fixture.NewPageAsync();
+        var page = await Open();
         await page.GotoAsync(fixture.Console($"#/instances/{id}?node=charge"));
         await Expect(page.Locator("h1 .pill")).ToHaveTextAsync("Failed");
         await Expect(page.Locator("g.node[data-path='charge']")).ToHaveAttributeAsync("data-status", "failed");
@@ -168,7 +170,7 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture)
             await fixture.WaitForStatusAsync(id, "Completed");
         }
 
-        var page = await fixture.NewPageAsync();
+        var page = await Open();
         await page.GotoAsync(fixture.Console($"#/instances?status=Completed&workflow={name}"));
         await Expect(page.Locator("#instances tbody tr[data-row]")).ToHaveCountAsync(5);
         await Expect(page.Locator("#counts [data-status='Completed']")).ToContainTextAsync("5");
@@ -198,7 +200,7 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture)
             """);
         var id = await fixture.StartAsync(name, new { });
         await fixture.WaitForStatusAsync(id, "Completed");
-        var page = await fixture.NewPageAsync();
+        var page = await Open();
 
         await page.GotoAsync(fixture.Console($"#/instances/{id}"));
         await page.Locator("g.node[data-path='b']").ClickAsync();
@@ -220,7 +222,7 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture)
         var name = await fixture.RegisterAsync(Unique("keys"), """{ "a": { "type": "set", "value": 1 } }""");
         var id = await fixture.StartAsync(name, new { });
         await fixture.WaitForStatusAsync(id, "Completed");
-        var page = await fixture.NewPageAsync();
+        var page = await Open();
         await page.GotoAsync(fixture.Console($"#/instances?prefix={id}"));
         await Expect(page.Locator("#instances tbody tr[data-row]")).ToHaveCountAsync(1);
 
@@ -256,7 +258,7 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture)
             """);
         var id = await fixture.StartAsync(name, new { });
         await fixture.WaitForStatusAsync(id, "Completed");
-        var page = await fixture.NewPageAsync();
+        var page = await Open();
         await page.GotoAsync(fixture.Console($"#/instances/{id}"));
 
         await Expect(page.Locator("g.node[data-path='each']")).ToHaveAttributeAsync("data-status", "succeeded");
@@ -285,7 +287,7 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture)
             """);
         var id = await fixture.StartAsync(parent, new { });
         await fixture.WaitForStatusAsync(id, "Completed");
-        var page = await fixture.NewPageAsync();
+        var page = await Open();
         await page.GotoAsync(fixture.Console($"#/instances/{id}?node=call"));
 
         await page.Locator("#node-panel a.child-link").ClickAsync();
@@ -293,6 +295,23 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture)
         await Expect(page.Locator("g.node[data-path='c']")).ToHaveAttributeAsync("data-status", "succeeded");
         await page.Locator("#parent-link").ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#/instances/{id}$"));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var page in _pages)
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    private async Task<IPage> Open(bool withKey = true)
+    {
+        var page = await fixture.NewPageAsync(withKey);
+        _pages.Add(page);
+        return page;
     }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];

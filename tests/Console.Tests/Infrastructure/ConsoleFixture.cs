@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
 using Serverless.Testing;
@@ -61,6 +65,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
             "consoletests",
             timeout.Token,
             settings: new Dictionary<string, string?> { ["Host:ApiKey"] = ApiKey },
+            executor: new ScriptedActivities(),
             apiKey: ApiKey);
         BaseUrl = address;
         Api = new HttpClient { BaseAddress = address };
@@ -77,8 +82,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A page in a new browser context (no cookies or storage from other tests), 1280×800; close its context when done.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>
+    /// A page in a new browser context (no cookies or storage from other tests), 1280×800; close its context when done.
+    /// With <paramref name="withKey"/> the tab already holds the API key, as after the console asked for it once.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(bool withKey = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -86,7 +94,49 @@ public sealed class ConsoleFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
         context.SetDefaultTimeout(15_000);
+        if (withKey)
+        {
+            await context.AddInitScriptAsync($"sessionStorage.setItem('serverless-workflows.key', {JsonSerializer.Serialize(ApiKey)});");
+        }
+
         return await context.NewPageAsync();
+    }
+
+    /// <summary>The console's address with a route, such as <c>#/instances/x</c>.</summary>
+    public string Console(string route) => new Uri(BaseUrl, "console/" + route).ToString();
+
+    /// <summary>Registers <c>{"name": name, "nodes": nodes}</c> through the API and returns the name.</summary>
+    public async Task<string> RegisterAsync(string name, string nodes)
+    {
+        using var content = new StringContent($$"""{ "name": "{{name}}", "nodes": {{nodes}} }""", Encoding.UTF8, "application/json");
+        using var response = await Api.PutAsync(new Uri($"api/workflows/{name}", UriKind.Relative), content);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return name;
+    }
+
+    /// <summary>Starts an instance of <paramref name="workflow"/> through the API and returns its id.</summary>
+    public async Task<string> StartAsync(string workflow, object input)
+    {
+        using var response = await Api.PostAsJsonAsync(new Uri($"api/workflows/{workflow}/instances", UriKind.Relative), input);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>The instance's status object.</summary>
+    public async Task<JsonElement> StatusAsync(string id)
+        => await Api.GetFromJsonAsync<JsonElement>(new Uri($"api/instances/{Uri.EscapeDataString(id)}", UriKind.Relative));
+
+    /// <summary>Waits, by long-polling the status route, until the instance has <paramref name="runtimeStatus"/> (30 s at most).</summary>
+    public async Task WaitForStatusAsync(string id, string runtimeStatus)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var status = await StatusAsync(id);
+        while (status.GetProperty("runtimeStatus").GetString() != runtimeStatus)
+        {
+            var seen = Uri.EscapeDataString(status.GetProperty("lastUpdatedTime").GetString()!);
+            status = await Api.GetFromJsonAsync<JsonElement>(
+                new Uri($"api/instances/{Uri.EscapeDataString(id)}?waitForChange={seen}&timeout=5", UriKind.Relative), deadline.Token);
+        }
     }
 
     /// <summary>
