@@ -87,4 +87,21 @@ public sealed class MermaidWriterTests
 
         Assert.Equal("flowchart LR\n", WorkflowDiagram.Render(definition, DiagramFormat.Mermaid));
     }
+
+    [Fact]
+    public void Write_OrderFulfilmentSample_IsTheDiagramShownInWorkflowFormatMd()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Serverless.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Serverless.sln not found above the test output.");
+        }
+
+        var docs = File.ReadAllText(Path.Combine(root, "docs", "workflow-format.md")).ReplaceLineEndings("\n");
+        var start = docs.IndexOf("```mermaid\n", StringComparison.Ordinal) + "```mermaid\n".Length;
+        var shown = docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
+        var sample = Wf.Parse(File.ReadAllText(Path.Combine(root, "samples", "order-fulfilment.json")));
+
+        Assert.Equal(WorkflowDiagram.Render(sample, DiagramFormat.Mermaid), shown);
+    }
 }
