@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Serverless.Engine.Api;
+using Serverless.Engine.Diagrams;
 using Serverless.Engine.Registry;
 
 namespace Serverless.HttpApi;
@@ -116,6 +118,68 @@ internal static class DefinitionHandlers
         return stored is null
             ? ApiResults.Error(ApiError.NotFound($"Workflow '{ApiValidation.Shorten(name)}' has no version {v}."))
             : ApiResults.Json(StatusCodes.Status200OK, DefinitionRegistry.ToResponse(stored));
+    }
+
+    /// <summary>
+    /// <c>GET /api/workflows/{name}/diagram[?format=mermaid|svg&amp;version=]</c>: the definition's diagram, as Mermaid
+    /// text (<c>text/plain</c>, the default) or SVG (<c>image/svg+xml</c>), of the latest version or of
+    /// <c>version</c>. Checked in this order: a control character in the name (400), the name (404), <c>format</c> (400),
+    /// <c>version</c> (400), then the workflow and version (404).
+    /// </summary>
+    public static async Task<IResult> DiagramAsync(string name, HttpRequest request, DefinitionRegistry registry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(registry);
+        if (ApiValidation.CheckRouteValue(name, "name") is { } routeError)
+        {
+            return ApiResults.Error(routeError);
+        }
+
+        if (ApiValidation.CheckWorkflowName(name) is not null)
+        {
+            return ApiResults.Error(NotRegistered(name));
+        }
+
+        if (TryParseFormat(RequestBodies.Query(request, "format"), out var format) is { } formatError)
+        {
+            return ApiResults.Error(formatError);
+        }
+
+        if (ApiValidation.TryParseVersion(RequestBodies.Query(request, "version"), out var version) is { } versionError)
+        {
+            return ApiResults.Error(versionError);
+        }
+
+        var workflow = await registry.ResolveAsync(name, version, cancellationToken);
+        if (workflow is null)
+        {
+            return ApiResults.Error(version is { } v
+                ? ApiError.NotFound($"Workflow '{name}' has no version {v}.")
+                : NotRegistered(name));
+        }
+
+        return Results.Text(
+            WorkflowDiagram.Render(workflow.Definition, format),
+            format == DiagramFormat.Svg ? "image/svg+xml" : "text/plain",
+            Encoding.UTF8);
+    }
+
+    /// <summary>The <c>format</c> of the diagram route: absent or empty means Mermaid; case does not matter.</summary>
+    private static ApiError? TryParseFormat(string? text, out DiagramFormat format)
+    {
+        format = DiagramFormat.Mermaid;
+        if (string.IsNullOrEmpty(text) || text.Equals("mermaid", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (text.Equals("svg", StringComparison.OrdinalIgnoreCase))
+        {
+            format = DiagramFormat.Svg;
+            return null;
+        }
+
+        return ApiError.Invalid("format", $"format must be mermaid or svg, not '{ApiValidation.Shorten(text)}'.");
     }
 
     /// <summary>

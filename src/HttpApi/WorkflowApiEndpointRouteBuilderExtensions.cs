@@ -32,6 +32,8 @@ public static class WorkflowApiEndpointRouteBuilderExtensions
             => DefinitionHandlers.ListVersionsAsync(name, Registry(request), request.HttpContext.RequestAborted));
         endpoints.MapGet("/api/workflows/{name}/versions/{version}", (string name, string version, HttpRequest request)
             => DefinitionHandlers.GetVersionAsync(name, version, Registry(request), request.HttpContext.RequestAborted));
+        endpoints.MapGet("/api/workflows/{name}/diagram", (string name, HttpRequest request)
+            => DefinitionHandlers.DiagramAsync(name, request, Registry(request), request.HttpContext.RequestAborted));
 
         // Instances.
         endpoints.MapPost("/api/workflows/{name}/instances", (string name, HttpRequest request)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Serverless.HttpApi.Tests.Infrastructure;
 
 namespace Serverless.HttpApi.Tests;
@@ -220,5 +221,62 @@ public sealed class DefinitionHandlersTests : IAsyncLifetime
         Assert.Contains("\"description\":\"a < b && c > 'd'\"", answer.Body, StringComparison.Ordinal);
         Assert.Contains("\"value\":\"${{ input }}\"", answer.Body, StringComparison.Ordinal);
         Assert.Equal("application/json; charset=utf-8", answer.ContentType);
+    }
+
+    [Theory]
+    [InlineData("", "text/plain; charset=utf-8")]
+    [InlineData("?format=mermaid", "text/plain; charset=utf-8")]
+    [InlineData("?format=", "text/plain; charset=utf-8")]
+    [InlineData("?format=SVG", "image/svg+xml; charset=utf-8")]
+    [InlineData("?format=svg&version=1", "image/svg+xml; charset=utf-8")]
+    public async Task Diagram_Registered_AnswersTheFormatWithItsContentType(string query, string contentType)
+    {
+        await _server.PutWorkflowAsync("seq", Workflows.Seq, _ct);
+
+        var answer = await _server.SendAsync(HttpMethod.Get, "/api/workflows/seq/diagram" + query, null, _ct);
+
+        Assert.Equal((200, contentType), (answer.Status, answer.ContentType));
+        if (contentType.StartsWith("image/svg+xml", StringComparison.Ordinal))
+        {
+            var svg = XDocument.Parse(answer.Body).Root!;
+            Assert.Equal("{http://www.w3.org/2000/svg}svg", svg.Name.ToString());
+            Assert.Equal(["a", "b"], svg.Descendants().Select(e => (string?)e.Attribute("data-node-id")).OfType<string>());
+        }
+        else
+        {
+            Assert.Equal("flowchart LR\n    n_a[\"a<br/>set\"]\n    n_b[\"b<br/>set\"]\n    n_a --> n_b\n", answer.Body);
+        }
+    }
+
+    [Fact]
+    public async Task Diagram_Version_DrawsThatVersionAndWithoutOneTheLatest()
+    {
+        await _server.PutWorkflowAsync("seq", Workflows.Seq, _ct);
+        await _server.PutWorkflowAsync("seq", Workflows.SeqV2, _ct);
+
+        var first = await _server.SendAsync(HttpMethod.Get, "/api/workflows/seq/diagram?version=1", null, _ct);
+        var latest = await _server.SendAsync(HttpMethod.Get, "/api/workflows/seq/diagram", null, _ct);
+
+        Assert.DoesNotContain("n_c", first.Body, StringComparison.Ordinal);
+        Assert.Contains("    n_b --> n_c\n", latest.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/workflows/seq/diagram?format=png", 400, """{"error":{"type":"ValidationError","message":"format must be mermaid or svg, not 'png'.","details":[{"path":"format","message":"format must be mermaid or svg, not 'png'."}]}}""")]
+    [InlineData("/api/workflows/seq/diagram?version=0", 400, """{"error":{"type":"ValidationError","message":"Version '0' is invalid: use a positive integer.","details":[{"path":"version","message":"Version '0' is invalid: use a positive integer."}]}}""")]
+    [InlineData("/api/workflows/seq/diagram?format=svg&version=x", 400, """{"error":{"type":"ValidationError","message":"Version 'x' is invalid: use a positive integer.","details":[{"path":"version","message":"Version 'x' is invalid: use a positive integer."}]}}""")]
+    [InlineData("/api/workflows/seq/diagram?format=gif&version=x", 400, """{"error":{"type":"ValidationError","message":"format must be mermaid or svg, not 'gif'.","details":[{"path":"format","message":"format must be mermaid or svg, not 'gif'."}]}}""")]
+    [InlineData("/api/workflows/a%0Ab/diagram", 400, """{"error":{"type":"ValidationError","message":"The route value 'name' has a control character (U+000A at character 2); no name, id or version has one.","details":[{"path":"name","message":"The route value 'name' has a control character (U+000A at character 2); no name, id or version has one."}]}}""")]
+    [InlineData("/api/workflows/unknown/diagram", 404, """{"error":{"type":"NotFound","message":"Workflow 'unknown' is not registered."}}""")]
+    [InlineData("/api/workflows/Bad_Name/diagram?format=png", 404, """{"error":{"type":"NotFound","message":"Workflow 'Bad_Name' is not registered."}}""")]
+    [InlineData("/api/workflows/unknown/diagram?version=2", 404, """{"error":{"type":"NotFound","message":"Workflow 'unknown' has no version 2."}}""")]
+    [InlineData("/api/workflows/seq/diagram?version=9", 404, """{"error":{"type":"NotFound","message":"Workflow 'seq' has no version 9."}}""")]
+    public async Task Diagram_BadOrUnknown_AnswersTheErrorAsJson(string uri, int status, string body)
+    {
+        await _server.PutWorkflowAsync("seq", Workflows.Seq, _ct);
+
+        var answer = await _server.SendAsync(HttpMethod.Get, uri, null, _ct);
+
+        Assert.Equal((status, body, "application/json; charset=utf-8"), (answer.Status, answer.Body, answer.ContentType));
     }
 }

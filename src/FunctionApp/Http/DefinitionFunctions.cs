@@ -59,4 +59,12 @@ internal sealed class DefinitionFunctions
         string version,
         CancellationToken cancellationToken)
         => DefinitionHandlers.GetVersionAsync(name, version, _registry, cancellationToken);
+
+    /// <summary><c>GET /api/workflows/{name}/diagram[?format=mermaid|svg&amp;version=]</c>: the definition as Mermaid or SVG.</summary>
+    [Function("GetWorkflowDiagram")]
+    public Task<IResult> DiagramAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows/{name}/diagram")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken)
+        => DefinitionHandlers.DiagramAsync(name, request, _registry, cancellationToken);
 }

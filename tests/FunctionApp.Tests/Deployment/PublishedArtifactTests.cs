@@ -23,6 +23,7 @@ public sealed class PublishedArtifactTests : IClassFixture<PublishedArtifactTest
         ("GetWorkflow", "httpTrigger", "workflows/{name}", "get", Function),
         ("ListWorkflowVersions", "httpTrigger", "workflows/{name}/versions", "get", Function),
         ("GetWorkflowVersion", "httpTrigger", "workflows/{name}/versions/{version}", "get", Function),
+        ("GetWorkflowDiagram", "httpTrigger", "workflows/{name}/diagram", "get", Function),
         ("StartWorkflow", "httpTrigger", "workflows/{name}/instances", "post", Function),
         ("ListInstanceNodes", "httpTrigger", "instances/{id}/nodes", "get", Function),
         ("RerunInstance", "httpTrigger", "instances/{id}/rerun", "post", Function),

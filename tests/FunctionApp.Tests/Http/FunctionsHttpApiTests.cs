@@ -35,7 +35,7 @@ public sealed partial class FunctionsHttpApiTests(HttpFixture fixture) : IClassF
         Assert.Equal(
             [
                 "DELETE /api/instances/{id}", "GET /api/instances", "GET /api/instances/{id}", "GET /api/instances/{id}/nodes",
-                "GET /api/workflows", "GET /api/workflows/{name}", "GET /api/workflows/{name}/versions",
+                "GET /api/workflows", "GET /api/workflows/{name}", "GET /api/workflows/{name}/diagram", "GET /api/workflows/{name}/versions",
                 "GET /api/workflows/{name}/versions/{version}", "POST /api/instances/{id}/raiseEvent/{eventName}",
                 "POST /api/instances/{id}/rerun", "POST /api/instances/{id}/resume", "POST /api/instances/{id}/suspend",
                 "POST /api/instances/{id}/terminate", "POST /api/workflows/validate", "POST /api/workflows/{name}/instances",
@@ -56,6 +56,8 @@ public sealed partial class FunctionsHttpApiTests(HttpFixture fixture) : IClassF
         using var latest = await Functions.GetAsync("/api/workflows/fn-reg", ct);
         using var versions = await Functions.GetAsync("/api/workflows/fn-reg/versions", ct);
         using var list = await Functions.GetAsync("/api/workflows", ct);
+        using var mermaid = await Functions.GetAsync("/api/workflows/fn-reg/diagram", ct);
+        using var svg = await Functions.GetAsync("/api/workflows/fn-reg/diagram?format=svg&version=1", ct);
 
         Assert.Equal((HttpStatusCode.Created, """{"name":"fn-reg","version":1}"""), (created.StatusCode, await created.Content.ReadAsStringAsync(ct)));
         Assert.Equal((HttpStatusCode.OK, """{"name":"fn-reg","version":1}"""), (same.StatusCode, await same.Content.ReadAsStringAsync(ct)));
@@ -63,6 +65,11 @@ public sealed partial class FunctionsHttpApiTests(HttpFixture fixture) : IClassF
         Assert.Equal(1, JsonNode.Parse(await latest.Content.ReadAsStringAsync(ct))!["version"]!.GetValue<int>());
         Assert.Single(JsonNode.Parse(await versions.Content.ReadAsStringAsync(ct))!.AsArray());
         Assert.Contains(JsonNode.Parse(await list.Content.ReadAsStringAsync(ct))!.AsArray(), w => w!["name"]!.GetValue<string>() == "fn-reg");
+        Assert.Equal(
+            ("text/plain; charset=utf-8", "flowchart LR\n    n_a[\"a<br/>set\"]\n"),
+            (mermaid.Content.Headers.ContentType!.ToString(), await mermaid.Content.ReadAsStringAsync(ct)));
+        Assert.Equal("image/svg+xml; charset=utf-8", svg.Content.Headers.ContentType!.ToString());
+        Assert.Contains("data-node-id=\"a\"", await svg.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,6 +132,11 @@ public sealed partial class FunctionsHttpApiTests(HttpFixture fixture) : IClassF
         { "GET", "/api/workflows/fn-unknown/versions", null },
         { "GET", "/api/workflows/fn-unknown/versions/abc", null },
         { "GET", "/api/workflows/fn-unknown/versions/3", null },
+        { "GET", "/api/workflows/fn-unknown/diagram", null },
+        { "GET", "/api/workflows/fn-unknown/diagram?format=png", null },
+        { "GET", "/api/workflows/fn-unknown/diagram?version=0", null },
+        { "GET", "/api/workflows/fn-unknown/diagram?format=svg&version=4", null },
+        { "GET", "/api/workflows/fn%01/diagram", null },
         { "POST", "/api/workflows/fn-unknown/instances", "{}" },
         { "POST", "/api/workflows/fn-unknown/instances?version=0", "{}" },
         { "POST", "/api/workflows/fn-unknown/instances?instanceId=" + new string('x', 300), "{}" },

@@ -136,4 +136,25 @@ public sealed class DefinitionRoutesTests(AzuriteFixture azurite)
             Assert.Equal("NotFound", body!["error"]!["type"]!.GetValue<string>());
         }
     }
+
+    [Fact]
+    public async Task GetDiagram_Registered_AnswersMermaidByDefaultAndSvgOnRequest()
+    {
+        var ct = Timeout();
+        var host = await azurite.SharedHostAsync();
+        await host.Api.PutWorkflowAsync("""{"name":"defs-diagram","nodes":{"a":{"type":"set","value":1},"b":{"type":"fail","error":"X","runAfter":{"a":["failed"]}}}}""", ct);
+
+        using var mermaid = await host.Client.GetAsync("/api/workflows/defs-diagram/diagram", ct);
+        using var svg = await host.Client.GetAsync("/api/workflows/defs-diagram/diagram?format=svg&version=1", ct);
+
+        Assert.Equal(HttpStatusCode.OK, mermaid.StatusCode);
+        Assert.Equal("text/plain; charset=utf-8", mermaid.Content.Headers.ContentType!.ToString());
+        Assert.Equal(
+            "flowchart LR\n    n_a[\"a<br/>set\"]\n    n_b[\"b<br/>fail\"]\n    n_a -->|\"failed\"| n_b\n",
+            await mermaid.Content.ReadAsStringAsync(ct));
+        Assert.Equal(HttpStatusCode.OK, svg.StatusCode);
+        Assert.Equal("image/svg+xml; charset=utf-8", svg.Content.Headers.ContentType!.ToString());
+        var root = System.Xml.Linq.XDocument.Parse(await svg.Content.ReadAsStringAsync(ct)).Root!;
+        Assert.Equal(["a", "b"], root.Descendants().Select(e => (string?)e.Attribute("data-node-id")).OfType<string>());
+    }
 }
