@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Playwright;
 using Serverless.Console.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
