@@ -22,7 +22,9 @@ internal sealed class StandaloneInstanceBackend(
 
     /// <inheritdoc/>
     public async Task<NodeStateLookup> GetNodeStateAsync(string instanceId, CancellationToken cancellationToken)
-        => await client.GetAsync(instanceId, cancellationToken) is { } record ? new NodeStateLookup(true, record.State) : NodeStateLookup.NotFound;
+        => await client.GetAsync(instanceId, cancellationToken) is { } record
+            ? new NodeStateLookup(true, record.State, await client.PlanOfAsync(record.State, cancellationToken))
+            : NodeStateLookup.NotFound;
 
     /// <inheritdoc/>
     public Task<RerunResult> RerunAsync(string instanceId, CancellationToken cancellationToken) => client.RerunAsync(instanceId, cancellationToken);

@@ -72,7 +72,7 @@ internal sealed class InMemoryInstanceBackend : IInstanceBackend
             return Task.FromResult(
                 !_starts.ContainsKey(instanceId) ? NodeStateLookup.NotFound
                 : _withoutState.Contains(instanceId) ? new NodeStateLookup(true, null)
-                : new NodeStateLookup(true, _engine.State(instanceId)));
+                : new NodeStateLookup(true, _engine.State(instanceId), _engine.Plan(instanceId)));
         }
     }
 
