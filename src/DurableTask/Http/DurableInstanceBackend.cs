@@ -131,6 +131,10 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
     }
 
     /// <inheritdoc/>
+    /// <remarks>Durable Task offers no change feed to a client: the waiter's reads at an interval see every change.</remarks>
+    public Task WaitForChangeAsync(string instanceId, CancellationToken cancellationToken) => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <inheritdoc/>
     /// <remarks>
     /// Durable's own continuation token is wrapped in a <see cref="ListToken"/> bound to the query, as the standalone
     /// host wraps its table's, so a token is URL-safe and a foreign one is refused. Durable's <c>CreatedTo</c> is

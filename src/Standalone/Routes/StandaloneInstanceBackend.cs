@@ -43,6 +43,10 @@ internal sealed class StandaloneInstanceBackend(
     }
 
     /// <inheritdoc/>
+    /// <remarks>Wakes when this process saves the instance; a save by another process is seen by the waiter's next read.</remarks>
+    public Task WaitForChangeAsync(string instanceId, CancellationToken cancellationToken) => store.Changes.WaitAsync(instanceId, cancellationToken);
+
+    /// <inheritdoc/>
     public async Task<InstanceStatusPage?> ListAsync(InstanceQuery query, string? continuationToken, StatusQuery show, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(show);
