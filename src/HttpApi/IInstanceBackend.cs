@@ -39,6 +39,14 @@ internal interface IInstanceBackend
     Task<InstanceStatusAnswer?> GetStatusAsync(string instanceId, StatusQuery show, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Completes when this process next records a change of <paramref name="instanceId"/> (the standalone host: saves
+    /// its state); a backend that sees no changes itself returns a task that ends only with
+    /// <paramref name="cancellationToken"/>. The status long-poll (<see cref="StatusWait"/>) listens here and reads the
+    /// status again at an interval besides, so a change made elsewhere is seen late but never missed.
+    /// </summary>
+    Task WaitForChangeAsync(string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// One page of the instances <paramref name="query"/> selects, from <paramref name="continuationToken"/> (null for
     /// the first page), each as <see cref="GetStatusAsync"/> builds it; null when the token is not one this backend
     /// issued for this query (400). Tokens are URL-safe (<see cref="ListToken"/>).

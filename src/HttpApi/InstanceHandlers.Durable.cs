@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Serverless.Engine.Api;
 
 namespace Serverless.HttpApi;
@@ -18,9 +19,11 @@ internal static partial class InstanceHandlers
     public const string ContinuationTokenHeader = "x-ms-continuation-token";
 
     /// <summary>
-    /// <c>GET .../instances/{id}[?showInput=&amp;showHistory=&amp;showHistoryOutput=]</c>: the status object; 200 once
-    /// the instance is final, 202 with <c>Location</c> and <c>Retry-After</c> while it is not; 400 for a bad flag, 404
-    /// unknown. <paramref name="statusUri"/> builds the <c>Location</c> for the request and the id; null points it at
+    /// <c>GET .../instances/{id}[?showInput=&amp;showHistory=&amp;showHistoryOutput=&amp;waitForChange=&amp;timeout=]</c>:
+    /// the status object; 200 once the instance is final, 202 with <c>Location</c> and <c>Retry-After</c> while it is
+    /// not; 400 for a bad flag, 404 unknown (at once, also with <c>waitForChange</c>). With <c>waitForChange</c> the
+    /// answer waits for the instance's <c>lastUpdatedTime</c> to differ, or for <c>timeout</c> (<see cref="StatusWait"/>),
+    /// on the <see cref="TimeProvider"/> of the request's services (the system's without one). <paramref name="statusUri"/> builds the <c>Location</c> for the request and the id; null points it at
     /// the request's own URL, as Durable Functions' status route does (so a client polls the route, base URL and key it
     /// used).
     /// </summary>
@@ -40,7 +43,14 @@ internal static partial class InstanceHandlers
             return ApiResults.Error(queryError);
         }
 
-        var answer = ApiValidation.IsPossibleInstanceId(id) ? await backend.GetStatusAsync(id, show, cancellationToken) : null;
+        if (StatusWait.TryParse(request, out var wait) is { } waitError)
+        {
+            return ApiResults.Error(waitError);
+        }
+
+        var answer = !ApiValidation.IsPossibleInstanceId(id) ? null
+            : wait is null ? await backend.GetStatusAsync(id, show, cancellationToken)
+            : await wait.WaitAsync(backend, id, show, request.HttpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System, cancellationToken);
         if (answer is null)
         {
             return ApiResults.Error(ApiError.NotFound($"Instance '{ApiValidation.Shorten(id)}' does not exist."));

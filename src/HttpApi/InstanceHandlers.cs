@@ -100,7 +100,7 @@ internal static partial class InstanceHandlers
             return ApiResults.Error(ApiError.NotFound($"Instance '{ApiValidation.Shorten(id)}' does not exist."));
         }
 
-        var page = lookup.State is { } state ? NodeDetails.List(state, size, after) : new NodeDetailsPage([], null);
+        var page = lookup.State is { } state ? NodeDetails.List(state, size, after, lookup.Plan) : new NodeDetailsPage([], null);
         return ApiResults.Json(StatusCodes.Status200OK, new JsonObject { ["nodes"] = page.Items, ["continuationToken"] = page.ContinuationToken });
     }
 

@@ -34,9 +34,10 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
     /// </param>
     /// <param name="registry">
     /// Resolves an instance's plan: for a terminated instance, so its node detail and custom status show the nodes it
-    /// was running as cancelled (Durable terminates without running the orchestration again), and for
-    /// <c>showHistory</c>, which lists only the nodes the plan says did durable work. Null shows the last checkpoint as
-    /// it is, and a history of the instance's start and end only.
+    /// was running as cancelled (Durable terminates without running the orchestration again), for
+    /// <c>showHistory</c>, which lists only the nodes the plan says did durable work, and for the child ids of workflow
+    /// nodes in node detail. Null shows the last checkpoint as it is, a history of the instance's start and end only,
+    /// and node detail without child ids.
     /// </param>
     public DurableInstanceBackend(
         DurableTaskClient client, ICheckpointStore checkpoints, Func<HttpRequest, string, CheckStatusResponse>? checkStatus = null, DefinitionRegistry? registry = null)
@@ -78,9 +79,13 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
     public async Task<NodeStateLookup> GetNodeStateAsync(string instanceId, CancellationToken cancellationToken)
     {
         var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
-        return instance is null
-            ? NodeStateLookup.NotFound
-            : new NodeStateLookup(true, (await LoadStateAsync(instance, withPlan: false, cancellationToken)).State);
+        if (instance is null)
+        {
+            return NodeStateLookup.NotFound;
+        }
+
+        var (state, plan) = await LoadStateAsync(instance, withPlan: true, cancellationToken);
+        return new NodeStateLookup(true, state, plan);
     }
 
     /// <inheritdoc/>
@@ -124,6 +129,10 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
             ? null
             : new InstanceStatusAnswer(await StatusOfAsync(instance, show, cancellationToken), DurableStatus.IsFinal(instance.RuntimeStatus));
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Durable Task offers no change feed to a client: the waiter's reads at an interval see every change.</remarks>
+    public Task WaitForChangeAsync(string instanceId, CancellationToken cancellationToken) => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>

@@ -9,6 +9,9 @@ namespace Serverless.Engine.Decisions;
 /// <summary>Running nodes of each type, and the events that finish them.</summary>
 internal sealed partial class DecisionContext
 {
+    /// <summary>Failed attempts a node's <see cref="NodeState.AttemptLog"/> keeps; older ones are only counted.</summary>
+    internal const int AttemptLogLimit = 20;
+
     private void Run(string prefix, string path, PlanNode node, NodeState state)
     {
         switch (node.Definition)
@@ -257,7 +260,15 @@ internal sealed partial class DecisionContext
     private void StartAttempt(string path, PlanNode node, NodeState state)
     {
         var attempt = state.Attempt + 1;
-        state = state with { Attempt = attempt, Backoff = false, TimerId = null, Status = NodeStatus.Running };
+        state = state with
+        {
+            Attempt = attempt,
+            Epoch = epoch,
+            AttemptStartedAt = attempt > 1 ? now : null,
+            Backoff = false,
+            TimerId = null,
+            Status = NodeStatus.Running,
+        };
         var input = JsonValues.Null;
         var template = node.Definition switch
         {
@@ -369,7 +380,7 @@ internal sealed partial class DecisionContext
                 }
 
                 var retries = state.Retries.IsDefaultOrEmpty ? ImmutableArray.Create(new int[node.Retry.Length]) : state.Retries;
-                nodes[path] = state with
+                nodes[path] = LogFailedAttempt(state, failure) with
                 {
                     Retries = retries.SetItem(index, used + 1),
                     Backoff = true,
@@ -381,6 +392,21 @@ internal sealed partial class DecisionContext
         }
 
         FailNode(path, state, failure);
+    }
+
+    /// <summary>Records the failed attempt a retry follows, keeping the last <see cref="AttemptLogLimit"/>.</summary>
+    private NodeState LogFailedAttempt(NodeState state, WorkflowError failure)
+    {
+        var log = state.AttemptLog.IsDefault ? ImmutableArray<NodeAttempt>.Empty : state.AttemptLog;
+        var dropped = state.AttemptLogDropped;
+        if (log.Length >= AttemptLogLimit)
+        {
+            dropped += log.Length - AttemptLogLimit + 1;
+            log = log.RemoveRange(0, log.Length - AttemptLogLimit + 1);
+        }
+
+        var attempt = new NodeAttempt(state.Attempt, state.AttemptStartedAt ?? state.StartedAt ?? now, now, failure.Type);
+        return state with { AttemptLog = log.Add(attempt), AttemptLogDropped = dropped };
     }
 
     private static WorkflowError WithRetryAfter(WorkflowError failure, TimeSpan hint)

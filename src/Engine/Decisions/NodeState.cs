@@ -16,8 +16,23 @@ public sealed record NodeState
     /// <summary>Attempts started (http, activity, workflow) in this epoch.</summary>
     public int Attempt { get; init; }
 
+    /// <summary>The rerun epoch its attempts ran in (http, activity, workflow): part of their keys and child ids.</summary>
+    public int Epoch { get; init; }
+
     /// <summary>Retries used per retrier, by the retrier's index; default (not serialized) when the node has no retrier.</summary>
     public ImmutableArray<int> Retries { get; init; }
+
+    /// <summary>
+    /// Failed attempts that a retry followed, oldest first, at most the last 20 (<see cref="AttemptLogDropped"/> counts
+    /// older ones); default (not serialized) until a retry follows a failure.
+    /// </summary>
+    public ImmutableArray<NodeAttempt> AttemptLog { get; init; }
+
+    /// <summary>Failed attempts dropped from the front of <see cref="AttemptLog"/> to keep it bounded.</summary>
+    public int AttemptLogDropped { get; init; }
+
+    /// <summary>When the current attempt started, from the second attempt on (the first starts at <see cref="StartedAt"/>).</summary>
+    public DateTimeOffset? AttemptStartedAt { get; init; }
 
     /// <summary>When it started (or was decided).</summary>
     public DateTimeOffset? StartedAt { get; init; }

@@ -22,7 +22,9 @@ internal sealed class StandaloneInstanceBackend(
 
     /// <inheritdoc/>
     public async Task<NodeStateLookup> GetNodeStateAsync(string instanceId, CancellationToken cancellationToken)
-        => await client.GetAsync(instanceId, cancellationToken) is { } record ? new NodeStateLookup(true, record.State) : NodeStateLookup.NotFound;
+        => await client.GetAsync(instanceId, cancellationToken) is { } record
+            ? new NodeStateLookup(true, record.State, await client.PlanOfAsync(record.State, cancellationToken))
+            : NodeStateLookup.NotFound;
 
     /// <inheritdoc/>
     public Task<RerunResult> RerunAsync(string instanceId, CancellationToken cancellationToken) => client.RerunAsync(instanceId, cancellationToken);
@@ -39,6 +41,10 @@ internal sealed class StandaloneInstanceBackend(
             ? new InstanceStatusAnswer(await StatusOfAsync(record, show, cancellationToken), record.State.Status.IsFinal)
             : null;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Wakes when this process saves the instance; a save by another process is seen by the waiter's next read.</remarks>
+    public Task WaitForChangeAsync(string instanceId, CancellationToken cancellationToken) => store.Changes.WaitAsync(instanceId, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<InstanceStatusPage?> ListAsync(InstanceQuery query, string? continuationToken, StatusQuery show, CancellationToken cancellationToken)

@@ -21,6 +21,9 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<StandaloneH
     private const int ChunkBytes = 64_000;
     private readonly StandaloneHostOptions _options = options.Value;
 
+    /// <summary>Signals every write of an instance's row by this process (the status long-poll waits on it).</summary>
+    public InstanceChanges Changes { get; } = new();
+
     public async Task<InstanceRecord?> GetAsync(string instanceId, CancellationToken cancellationToken)
     {
         var response = await storage.Instances.GetEntityIfExistsAsync<TableEntity>(instanceId, RowKey, cancellationToken: cancellationToken);
@@ -34,6 +37,7 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<StandaloneH
         try
         {
             var response = await storage.Instances.AddEntityAsync(entity, cancellationToken);
+            Changes.Changed(record.State.InstanceId);
             return (true, record with { ETag = response.Headers.ETag ?? default, StateBlob = blob });
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -68,6 +72,7 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<StandaloneH
             throw;
         }
 
+        Changes.Changed(record.State.InstanceId);
         if (record.StateBlob is not null && record.StateBlob != blob)
         {
             await DeleteBlobAsync(record.StateBlob);
@@ -80,6 +85,7 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<StandaloneH
     public async Task DeleteAsync(InstanceRecord record, CancellationToken cancellationToken)
     {
         await storage.Instances.DeleteEntityAsync(record.State.InstanceId, RowKey, record.ETag, cancellationToken);
+        Changes.Changed(record.State.InstanceId);
         if (record.StateBlob is not null)
         {
             await DeleteBlobAsync(record.StateBlob);

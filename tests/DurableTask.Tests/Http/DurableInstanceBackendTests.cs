@@ -29,6 +29,7 @@ namespace Serverless.DurableTask.Tests.Http;
 public sealed class DurableInstanceBackendTests : IAsyncLifetime, ICheckpointStore
 {
     private const string Seq = """{"name":"seq","nodes":{"a":{"type":"set","value":"${{ input }}"},"b":{"type":"set","value":"${{ nodes.a.output }}","runAfter":["a"]}},"output":"${{ nodes.b.output }}"}""";
+    private const string Waiter = """{"name":"waiter","nodes":{"e":{"type":"event","event":"go"}},"output":"${{ nodes.e.output }}"}""";
     private const string Broken = """{"name":"broken","nodes":{"stop":{"type":"fail","error":"Broken","message":"it broke"}}}""";
 
     private readonly ConcurrentDictionary<string, Continuation> _checkpoints = new(StringComparer.Ordinal);
@@ -88,6 +89,7 @@ public sealed class DurableInstanceBackendTests : IAsyncLifetime, ICheckpointSto
         _http = new HttpClient { BaseAddress = new Uri(address) };
         await PutAsync("seq", Seq);
         await PutAsync("broken", Broken);
+        await PutAsync("waiter", Waiter);
     }
 
     public async Task DisposeAsync()
@@ -148,6 +150,24 @@ public sealed class DurableInstanceBackendTests : IAsyncLifetime, ICheckpointSto
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["a:succeeded", "b:succeeded"], nodes.Select(n => $"{n!["path"]}:{n["status"]}"));
+    }
+
+    [Fact]
+    public async Task Status_WaitForChange_NoChangeFeed_SeesTheChangeByReadingAgain()
+    {
+        using var start = await PostAsync("/api/workflows/waiter/instances?instanceId=d-wait", "1");
+        await Client.WaitForInstanceStartAsync("d-wait", _ct);
+        var seen = JsonNode.Parse(await Http.GetStringAsync("/api/instances/d-wait", _ct))!["lastUpdatedTime"]!.GetValue<string>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var waiting = Http.GetAsync($"/api/instances/d-wait?waitForChange={seen}&timeout=20", _ct);
+        using var raised = await PostAsync("/api/instances/d-wait/raiseEvent/go", "5");
+        using var answer = await waiting;
+        var status = JsonNode.Parse(await answer.Content.ReadAsStringAsync(_ct))!;
+
+        Assert.Equal(HttpStatusCode.Accepted, raised.StatusCode);
+        Assert.NotEqual(seen, status["lastUpdatedTime"]!.GetValue<string>());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"answered after {clock.Elapsed}");
     }
 
     [Fact]

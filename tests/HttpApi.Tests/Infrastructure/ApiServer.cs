@@ -43,7 +43,8 @@ internal sealed class ApiServer : IAsyncDisposable
 
     public InMemoryInstanceBackend Backend { get; }
 
-    public static async Task<ApiServer> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the server; <paramref name="time"/>, when given, is the services' <see cref="TimeProvider"/>.</summary>
+    public static async Task<ApiServer> StartAsync(CancellationToken cancellationToken, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -53,6 +54,11 @@ internal sealed class ApiServer : IAsyncDisposable
         builder.Services.AddSingleton(sp => new DefinitionRegistry(
             sp.GetRequiredService<IDefinitionStore>(), TimeProvider.System, DefinitionLimits.Default with { MaxDocumentBytes = MaxDocumentBytes }));
         builder.Services.AddSingleton<IInstanceBackend>(backend);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddSingleton(new WorkflowApiOptions { MaxPayloadBytes = MaxPayloadBytes, StatusRetryAfterSeconds = StatusRetryAfterSeconds });
         var app = builder.Build();
         app.MapWorkflowHttpApi();

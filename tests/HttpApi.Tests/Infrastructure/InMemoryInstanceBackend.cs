@@ -20,9 +20,29 @@ internal sealed class InMemoryInstanceBackend : IInstanceBackend
     private readonly Dictionary<string, (string Workflow, int Version, JsonElement Input)> _starts = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Workflow, int Version), int> _engineVersions = [];
     private readonly HashSet<string> _withoutState = new(StringComparer.Ordinal);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _waiting;
 
     /// <summary>How many calls reached the backend (rejected requests must not reach it).</summary>
     public int Calls { get; private set; }
+
+    /// <summary>
+    /// Whether <see cref="WaitForChangeAsync"/> wakes on a change (as the standalone host's own saves do); when false
+    /// it never does, as on Durable Task, and only the handler's reads at an interval see changes.
+    /// </summary>
+    public bool SignalsChanges { get; set; } = true;
+
+    /// <summary>Calls of <see cref="WaitForChangeAsync"/> still waiting.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting;
+            }
+        }
+    }
 
     /// <summary>Instances that exist but have no recorded state yet (as before a durable instance's first checkpoint).</summary>
     public void ForgetState(string instanceId)
@@ -72,7 +92,7 @@ internal sealed class InMemoryInstanceBackend : IInstanceBackend
             return Task.FromResult(
                 !_starts.ContainsKey(instanceId) ? NodeStateLookup.NotFound
                 : _withoutState.Contains(instanceId) ? new NodeStateLookup(true, null)
-                : new NodeStateLookup(true, _engine.State(instanceId)));
+                : new NodeStateLookup(true, _engine.State(instanceId), _engine.Plan(instanceId)));
         }
     }
 
@@ -97,9 +117,33 @@ internal sealed class InMemoryInstanceBackend : IInstanceBackend
                 return Task.FromResult(RerunResult.NoFinalState);
             }
 
+            _engine.Advance(TimeSpan.FromMilliseconds(1));
             _engine.Rerun(instanceId);
             _engine.RunUntilIdle();
+            Changed();
             return Task.FromResult(RerunResult.Accepted);
+        }
+    }
+
+    public async Task WaitForChangeAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        Task changed;
+        lock (_gate)
+        {
+            _waiting++;
+            changed = SignalsChanges ? _changed.Task : Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+
+        try
+        {
+            await changed.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _waiting--;
+            }
         }
     }
 
@@ -173,6 +217,7 @@ internal sealed class InMemoryInstanceBackend : IInstanceBackend
             }
 
             _starts.Remove(instanceId);
+            Changed();
             return Task.FromResult<ApiError?>(null);
         }
     }
@@ -192,9 +237,20 @@ internal sealed class InMemoryInstanceBackend : IInstanceBackend
                 return Task.FromResult<ApiError?>(InstanceErrors.Final(instanceId));
             }
 
+            // A moment passes, so the change gets a lastUpdatedTime of its own.
+            _engine.Advance(TimeSpan.FromMilliseconds(1));
             signal();
             _engine.RunUntilIdle();
+            Changed();
             return Task.FromResult<ApiError?>(null);
         }
+    }
+
+    // Called under the gate: wakes every waiter and arms the next signal.
+    private void Changed()
+    {
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
     }
 }
