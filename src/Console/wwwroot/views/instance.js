@@ -135,9 +135,9 @@ export async function instanceView({ main, query, signal }, id) {
   };
 
   const renderScope = () => {
-    scopeBar.replaceChildren(iteration
+    scopeBar.replaceChildren(...(iteration
       ? [h('span', null, 'Showing iteration '), h('code', null, iteration), ' ', h('button.small', { type: 'button', id: 'all-iterations', onclick: () => setIteration(null) }, 'Show all iterations')]
-      : []);
+      : []));
   };
 
   const setIteration = value => {
