@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Playwright;
 using Serverless.Console.Tests.Infrastructure;
+using Serverless.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Serverless.Console.Tests;
@@ -69,7 +70,6 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture) : IAsyncLifetime
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#/workflows/{name}\\?version=1$"));
         await Expect(page.Locator("g.node[data-path='third']")).ToBeVisibleAsync();
         Assert.Equal(HttpStatusCode.OK, (await fixture.Api.GetAsync($"/api/workflows/{name}")).StatusCode);
-        await ConsoleFixture.SaveScreenshotAsync(page, "workflow");
     }
 
     [Fact]
@@ -294,6 +294,47 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture) : IAsyncLifetime
         await Expect(page.Locator("g.node[data-path='c']")).ToHaveAttributeAsync("data-status", "succeeded");
         await page.Locator("#parent-link").ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#/instances/{id}$"));
+    }
+
+    [Fact]
+    public async Task WorkflowPageDrawsASampleComparesVersionsAndExportsTheRoutesDiagram()
+    {
+        var sample = await File.ReadAllTextAsync(Path.Combine(Azurite.RepoRoot, "samples", "order-fulfilment.json"));
+        var name = Unique("orders");
+        var v1 = sample.Replace("\"name\": \"order-fulfilment\"", $"\"name\": \"{name}\"", StringComparison.Ordinal);
+        var v2 = v1.Replace("\"nothingToShip\": {", "\"nothingToShip\": { \"if\": \"${{ true }}\",", StringComparison.Ordinal);
+        Assert.NotEqual(v1, v2);
+        foreach (var version in new[] { v1, v2 })
+        {
+            using var content = new StringContent(version, System.Text.Encoding.UTF8, "application/json");
+            using var response = await fixture.Api.PutAsync(new Uri($"api/workflows/{name}", UriKind.Relative), content);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var page = await Open();
+        await page.GotoAsync(fixture.Console($"#/workflows/{name}?version=1"));
+
+        // The foreach body is a group holding its node; edges carry the switch cases they accept.
+        await Expect(page.Locator("g.node.group[data-path='reserve']")).ToBeVisibleAsync();
+        await Expect(page.Locator("g.node[data-path='reserve.reserveLine']")).ToBeVisibleAsync();
+        await Expect(page.Locator("g.edge-label").Filter(new() { HasText = "express | standard" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("g.edge-label").Filter(new() { HasText = "empty" })).ToHaveCountAsync(1);
+        await ConsoleFixture.SaveScreenshotAsync(page, "workflow");
+
+        // The exports are the route's own bytes.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export Mermaid" }).ClickAsync());
+        var exported = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Equal(await fixture.Api.GetStringAsync(new Uri($"api/workflows/{name}/diagram?format=mermaid&version=1", UriKind.Relative)), exported);
+        Assert.StartsWith("flowchart LR", exported, StringComparison.Ordinal);
+        download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export SVG" }).ClickAsync());
+        Assert.Contains("<svg", await File.ReadAllTextAsync((await download.PathAsync())!), StringComparison.Ordinal);
+
+        // Side by side: the node that changed is outlined in both panes, the others are not.
+        await page.Locator("#compare").SelectOptionAsync("2");
+        await Expect(page.Locator("section.pane")).ToHaveCountAsync(2);
+        await Expect(page.Locator("g.node.changed[data-path='nothingToShip']")).ToHaveCountAsync(2);
+        await Expect(page.Locator("g.node.changed")).ToHaveCountAsync(2);
+        Assert.Contains("compare=2", page.Url, StringComparison.Ordinal);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

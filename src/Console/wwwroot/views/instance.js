@@ -30,7 +30,7 @@ export async function instanceView({ main, query, signal }, id) {
 
   const header = h('div.page-head');
   const facts = h('dl.facts');
-  const waiting = h('section.waiting', { 'aria-label': 'Waiting for', id: 'waiting' });
+  const waiting = h('section.waiting-now', { 'aria-label': 'Waiting for', id: 'waiting' });
   const panel = h('aside.panel', { 'aria-label': 'Node', id: 'node-panel' });
   const timeline = h('section.timeline', { 'aria-label': 'Timeline', id: 'timeline' });
   const data = h('section.data', { 'aria-label': 'Instance data' });
