@@ -112,7 +112,7 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TerminateFromTheInstancePage()
+    public async Task SuspendResumeAndTerminateFromTheInstancePage()
     {
         var name = await fixture.RegisterAsync(Unique("term"), """
             { "hold": { "type": "event", "event": "never" } }
@@ -122,6 +122,16 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture) : IAsyncLifetime
         await page.GotoAsync(fixture.Console($"#/instances/{id}"));
         await Expect(page.Locator("g.node[data-path='hold']")).ToHaveAttributeAsync("data-status", "running");
         await Expect(page.Locator("#rerun")).ToBeDisabledAsync();
+        await Expect(page.Locator("#resume")).ToBeDisabledAsync();
+
+        // Suspend and resume, each reflected live and in the actions it enables.
+        await page.Locator("#suspend").ClickAsync();
+        await Expect(page.Locator("h1 .pill")).ToHaveTextAsync("Suspended");
+        await Expect(page.Locator("#resume")).ToBeEnabledAsync();
+        await Expect(page.Locator("#suspend")).ToBeDisabledAsync();
+        await Expect(page.Locator("#waiting")).ToContainTextAsync("suspended");
+        await page.Locator("#resume").ClickAsync();
+        await Expect(page.Locator("h1 .pill")).ToHaveTextAsync("Running");
 
         await page.Locator("#terminate").ClickAsync();
         await page.Locator("dialog input[name=reason]").FillAsync("not needed");

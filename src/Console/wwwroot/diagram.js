@@ -1,7 +1,7 @@
 // A drawn diagram on the page: the SVG in a scrollable frame with zoom, node selection by click or keyboard (Enter,
 // arrow keys move to the nearest node in that direction) and a lookup of node elements by path.
 
-import { buildModel, renderSvg } from './graph.js';
+import { allNodes, buildModel, renderSvg } from './graph.js';
 import { h } from './ui.js';
 
 export function mountDiagram(definition, { onSelect } = {}) {
@@ -71,9 +71,11 @@ export function mountDiagram(definition, { onSelect } = {}) {
     }
   });
 
+  const nodes = new Map(allNodes(model).map(node => [node.path, node]));
   return {
     element: container,
     model,
+    nodes,
     elements,
     select,
     fit,

@@ -90,11 +90,11 @@ export function nodeAtPointer(scope, pointer) {
 // ---- layout --------------------------------------------------------------------------------------------------------
 
 /**
- * Lays a scope out left to right: a node's layer is 1 + the largest layer of its predecessors (0 without any). An edge
- * that spans several layers passes through a slot of its own in each layer between (so it never crosses a node), and
- * the nodes and slots of a layer are ordered by the mean position of what leads into them (a few sweeps; ties keep
- * document order). A foreach or loop node is a group as large as its body's own layout. Coordinates are relative to
- * the scope's origin.
+ * Lays a scope out left to right by the rules of docs/workflow-format.md (Diagrams), as the server's diagram route
+ * does: a node's layer is 1 + the largest layer of its predecessors (0 without any), and a layer's nodes are ordered
+ * by the mean position of their predecessors. An edge that spans several layers also passes through a slot of its own
+ * below the nodes of each layer between, so it never crosses a node. A foreach or loop node is a group as large as
+ * its body's own layout. Coordinates are relative to the scope's origin.
  */
 export function layout(scope) {
   const n = scope.nodes.length;
@@ -149,26 +149,43 @@ export function layout(scope) {
     }
   }
 
+  // Node order, as the server's diagram route orders it: layer 0 in document order; each later layer by the mean
+  // position of its nodes' predecessors, ties in document order (every predecessor is in an earlier layer, so one
+  // pass settles it). The slots of long edges go below a layer's nodes, in the order of what leads into them.
   const layers = [];
-  for (const box of all) {
+  for (const box of boxes) {
     (layers[box.layer] ??= []).push(box);
   }
-  for (const column of layers) {
-    column?.forEach((box, i) => { box.order = i; });
-  }
-  for (let sweep = 0; sweep < 3; sweep++) {
-    for (const column of layers.slice(1)) {
-      if (!column) {
-        continue;
-      }
+  const position = new Map();
+  layers.forEach((column, l) => {
+    if (!column) {
+      return;
+    }
+    if (l > 0) {
       for (const box of column) {
-        const ins = box.ins.filter(b => b.layer < box.layer);
-        box.rank = ins.length ? ins.reduce((sum, b) => sum + b.order, 0) / ins.length : box.order;
+        const preds = [...new Set(box.node.preds.map(p => boxes[index.get(p.id)]).filter(b => b && b !== box))];
+        box.rank = preds.length ? preds.reduce((sum, b) => sum + position.get(b), 0) / preds.length : 0;
       }
       column.sort((a, b) => a.rank - b.rank || a.order - b.order);
-      column.forEach((box, i) => { box.order = i; });
+    }
+    column.forEach((box, i) => position.set(box, i));
+  });
+  const slotsOf = [];
+  for (const box of all) {
+    if (!box.node) {
+      (slotsOf[box.layer] ??= []).push(box);
     }
   }
+  slotsOf.forEach((slots, l) => {
+    const column = (layers[l] ??= []);
+    for (const slot of slots ?? []) {
+      slot.rank = position.get(slot.ins[0]) ?? 0;
+    }
+    for (const slot of (slots ?? []).sort((a, b) => a.rank - b.rank || a.order - b.order)) {
+      position.set(slot, column.length);
+      column.push(slot);
+    }
+  });
 
   let x = 0;
   let height = 0;
@@ -209,15 +226,19 @@ const ICONS = {
   '?': '<path d="M6 6a2 2 0 1 1 2 2v2M8 12.5v.5"/>',
 };
 
+// Status icons as symbols: a node's status icon is a <use> whose href names one, so a repaint sets one attribute.
 const STATUS_ICONS = {
   succeeded: '<path d="M3.5 8.5l3 3 6-7"/>',
   failed: '<path d="M4.5 4.5l7 7M11.5 4.5l-7 7"/>',
   skipped: '<path d="M3 8h7M8 5l3 3-3 3"/>',
   cancelled: '<circle cx="8" cy="8" r="5"/><path d="M4.5 11.5l7-7"/>',
-  running: '<circle cx="8" cy="8" r="3.5" class="fill"/>',
+  running: '<circle cx="8" cy="8" r="3.5" fill="currentColor"/>',
   pending: '<circle cx="8" cy="8" r="4.5"/>',
   invalid: '<path d="M8 3v6M8 12v.5"/>',
+  none: '',
 };
+const STATUS_SYMBOLS = Object.entries(STATUS_ICONS).map(([status, icon]) =>
+  `<symbol id="st-${status}" viewBox="0 0 16 16" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">${icon}</symbol>`).join('');
 
 /** Escapes text for XML content and attribute values. */
 export function xml(text) {
@@ -238,7 +259,7 @@ export function renderSvg(model) {
   const width = Math.ceil(root.width + 2 * PAD);
   const height = Math.ceil(root.height + 2 * PAD);
   return `<svg xmlns="http://www.w3.org/2000/svg" class="diagram" width="${width}" height="${height}" viewBox="${-PAD} ${-PAD} ${width} ${height}" role="group" aria-label="Workflow diagram">`
-    + '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" class="arrowhead"/></marker></defs>'
+    + `<defs>${STATUS_SYMBOLS}` + '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" class="arrowhead"/></marker></defs>'
     + `<g class="edges">${edgeParts.join('')}</g><g class="nodes">${parts.join('')}</g><g class="edge-labels">${labelParts.join('')}</g></svg>`;
 }
 
@@ -294,7 +315,7 @@ function draw(lay, ox, oy, parts, edgeParts, labelParts) {
         + `<g class="icon" transform="translate(${x + 10} ${y + 8})">${icon}</g>`
         + `<text class="label" x="${x + 32}" y="${y + 20}">${xml(truncate(node.id, 28))}</text>`
         + `<text class="meta" x="${x + box.w - 10}" y="${y + 20}" text-anchor="end">${xml(node.type)}</text>`
-        + `<g class="status-icon" transform="translate(${x + box.w - 24} ${y + box.h - 22})"></g>`
+        + `<use class="status-icon" href="#st-none" x="${x + box.w - 24}" y="${y + box.h - 22}" width="16" height="16"/>`
         + '</g>');
       draw(box.inner, x + PAD, y + HEADER, parts, edgeParts, labelParts);
     } else {
@@ -303,7 +324,7 @@ function draw(lay, ox, oy, parts, edgeParts, labelParts) {
         + `<g class="icon" transform="translate(${x + 10} ${y + 15})">${icon}</g>`
         + `<text class="label" x="${x + 34}" y="${y + 20}">${xml(truncate(node.id, 18))}</text>`
         + `<text class="meta" x="${x + 34}" y="${y + 36}">${xml(node.type)}</text>`
-        + `<g class="status-icon" transform="translate(${x + box.w - 24} ${y + 15})"></g>`
+        + `<use class="status-icon" href="#st-none" x="${x + box.w - 24}" y="${y + 15}" width="16" height="16"/>`
         + '</g>');
     }
   }
@@ -316,8 +337,7 @@ export function setNodeStatus(element, status, badge, title) {
   }
   element.dataset.status = status;
   element.dataset.badge = badge ?? '';
-  const icon = element.querySelector(':scope > .status-icon');
-  icon.innerHTML = STATUS_ICONS[status] ?? '';
+  element.querySelector(':scope > .status-icon').setAttribute('href', `#st-${STATUS_ICONS[status] === undefined ? 'none' : status}`);
   let text = element.querySelector(':scope > .badge');
   if (badge) {
     if (!text) {

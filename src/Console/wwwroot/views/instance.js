@@ -20,11 +20,15 @@ export function parentOf(id) {
 }
 
 export async function instanceView({ main, query, signal }, id) {
+  // The status and the node detail in parallel; the definition once the status names its workflow and version.
+  const nodesLoaded = allNodes(id, signal);
+  nodesLoaded.catch(() => {});
   let status = (await get(`/api/instances/${enc(id)}?showInput=true`, { signal })).body;
   const workflow = status.customStatus?.workflow ?? status.input?.workflow ?? status.name;
   const version = status.customStatus?.version ?? status.input?.version;
   const definition = (await get(`/api/workflows/${enc(workflow)}/versions/${enc(version)}`, { signal })).body;
-  let records = await allNodes(id, signal);
+  let records = await nodesLoaded;
+  performance.mark('console:instance-data');
   let iteration = query.get('iteration');
   let selectedPath = query.get('node');
 
@@ -36,6 +40,7 @@ export async function instanceView({ main, query, signal }, id) {
   const data = h('section.data', { 'aria-label': 'Instance data' });
   const scopeBar = h('div.scope-bar', { id: 'scope' });
   const live = h('span.live', { id: 'live', role: 'status' });
+  let timelineRows = 100;
   const diagram = mountDiagram(definition, {
     onSelect: path => {
       selectedPath = path;
@@ -47,15 +52,22 @@ export async function instanceView({ main, query, signal }, id) {
     },
   });
 
+  // The node records by definition path (iteration records such as 'each[3]' left out), rebuilt once per update.
+  let byDefinition = null;
+  const indexRecords = () => {
+    byDefinition = new Map();
+    for (const r of records) {
+      if (ITERATION.test(r.path)) continue;
+      const key = definitionPath(r.path);
+      const list = byDefinition.get(key);
+      if (list) list.push(r); else byDefinition.set(key, [r]);
+    }
+  };
+
   /** The records a drawn node stands for in the current scope (one, or every iteration's). */
   const recordsFor = defPath => {
-    const out = [];
-    for (const r of records) {
-      if (ITERATION.test(r.path) || definitionPath(r.path) !== defPath) continue;
-      if (iteration && defPath.startsWith(definitionPath(iteration) + '.') && !r.path.startsWith(iteration + '.')) continue;
-      out.push(r);
-    }
-    return out;
+    const all = byDefinition.get(defPath) ?? [];
+    return iteration && defPath.startsWith(definitionPath(iteration) + '.') ? all.filter(r => r.path.startsWith(iteration + '.')) : all;
   };
 
   const paintDiagram = () => {
@@ -155,7 +167,7 @@ export async function instanceView({ main, query, signal }, id) {
       panel.replaceChildren(h('p.muted', null, 'Select a node (click, or Tab to it and press Enter) to see its input, output, error and attempts.'));
       return;
     }
-    const node = findNode(diagram.model, selectedPath);
+    const node = diagram.nodes.get(selectedPath);
     const list = recordsFor(selectedPath);
     const record = list.length === 1 ? list[0] : null;
     const content = [h('div.panel-head', null, h('h2', null, node?.id ?? selectedPath, h('span.muted', null, ` ${node?.type ?? ''}`)),
@@ -197,15 +209,16 @@ export async function instanceView({ main, query, signal }, id) {
   };
 
   const renderTimeline = () => {
-    const rows = records.filter(r => !ITERATION.test(r.path) && (iteration ? r.path.startsWith(iteration + '.') || !r.path.includes('.') : !r.path.includes('.')))
-      .filter(r => r.startedAt).sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt)).slice(0, 400);
+    const shown = records.filter(r => !ITERATION.test(r.path) && (iteration ? r.path.startsWith(iteration + '.') || !r.path.includes('.') : !r.path.includes('.')))
+      .filter(r => r.startedAt).sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+    const rows = shown.slice(0, timelineRows);
     const start = Date.parse(status.createdTime);
     const end = FINAL.includes(status.runtimeStatus) ? Math.max(Date.parse(status.lastUpdatedTime), ...rows.map(r => Date.parse(r.completedAt ?? r.startedAt))) : Date.now();
     const span = Math.max(1, end - start);
     const pct = t => `${(((t - start) / span) * 100).toFixed(3)}%`;
     const width = (a, b) => `${Math.max(0.3, ((b - a) / span) * 100).toFixed(3)}%`;
     const bars = r => {
-      const type = findNode(diagram.model, definitionPath(r.path))?.type;
+      const type = diagram.nodes.get(definitionPath(r.path))?.type;
       const out = [];
       const finish = r.completedAt ? Date.parse(r.completedAt) : end;
       const log = r.attemptLog ?? [];
@@ -234,6 +247,7 @@ export async function instanceView({ main, query, signal }, id) {
       rows.length ? h('div.tl', null, rows.map(r => h('div.tl-row', { 'data-path': r.path },
         h('button.link.tl-label', { type: 'button', onclick: () => diagram.select(definitionPath(r.path)) }, r.path),
         h('div.tl-track', null, bars(r))))) : h('p.muted', null, 'No node has started.'),
+      shown.length > rows.length ? h('button.small', { type: 'button', id: 'timeline-more', onclick: () => { timelineRows = shown.length; renderTimeline(); } }, `Show all ${shown.length} rows`) : '',
       h('p.legend.muted', null, h('span.bar-key.attempt.succeeded'), ' attempt ', h('span.bar-key.attempt.failed'), ' failed attempt ', h('span.bar-key.gap'), ' retry delay ', h('span.bar-key.timer'), ' timer ', h('span.bar-key.waiting'), ' waiting for an event'));
   };
 
@@ -245,6 +259,8 @@ export async function instanceView({ main, query, signal }, id) {
   };
 
   const renderAll = () => {
+    const started = performance.now();
+    indexRecords();
     renderHeader();
     renderScope();
     paintDiagram();
@@ -252,6 +268,7 @@ export async function instanceView({ main, query, signal }, id) {
     renderPanel();
     renderTimeline();
     renderData();
+    performance.measure('console:render', { start: started });
   };
 
   // ---- actions -----------------------------------------------------------------------------------------------------
@@ -352,17 +369,6 @@ export async function instanceView({ main, query, signal }, id) {
   renderAll();
   if (selectedPath) diagram.select(selectedPath);
   follow();
-}
-
-function findNode(scope, path) {
-  for (const node of scope.nodes) {
-    if (node.path === path) return node;
-    if (node.body) {
-      const inner = findNode(node.body, path);
-      if (inner) return inner;
-    }
-  }
-  return null;
 }
 
 function eventNames(definition) {

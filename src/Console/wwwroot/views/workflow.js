@@ -57,7 +57,7 @@ export async function workflowView({ main, query, signal }, name) {
       const q = new URLSearchParams(query);
       q.set('node', path);
       pushQuery(q);
-      showNode(panel, diagram.model, path);
+      showNode(panel, diagram.nodes, path);
     },
   });
   main.replaceChildren(head, meta, controls, h('div.split', null, h('div.grow', null, diagram.element, panel), h('div.json-side', null, jsonBlock('Definition', definition))));
@@ -66,19 +66,8 @@ export async function workflowView({ main, query, signal }, name) {
   }
 }
 
-function findNode(scope, path) {
-  for (const node of scope.nodes) {
-    if (node.path === path) return node;
-    if (node.body) {
-      const inner = findNode(node.body, path);
-      if (inner) return inner;
-    }
-  }
-  return null;
-}
-
-function showNode(panel, model, path) {
-  const node = findNode(model, path);
+function showNode(panel, nodes, path) {
+  const node = nodes.get(path);
   if (!node) {
     panel.replaceChildren();
     return;
