@@ -347,6 +347,33 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture) : IAsyncLifetime
         Assert.Contains("compare=2", page.Url, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RetriesShowTheirCountdownThenEveryAttemptOnTheTimeline()
+    {
+        var name = await fixture.RegisterAsync(Unique("retry"), """
+            {
+              "call": {
+                "type": "activity", "activity": "flaky", "input": { "failures": 2, "value": "ok" },
+                "retry": { "maxAttempts": 3, "interval": "PT2S", "backoff": 1, "jitter": "none" }
+              }
+            }
+            """);
+        var id = await fixture.StartAsync(name, new { });
+        var page = await Open();
+        await page.GotoAsync(fixture.Console($"#/instances/{id}?node=call"));
+
+        // While a retry delay runs, the page says when the next attempt comes.
+        await Expect(page.Locator("#waiting")).ToContainTextAsync("retries at");
+
+        await Expect(page.Locator("h1 .pill")).ToHaveTextAsync("Completed", new() { Timeout = 20_000 });
+        var row = page.Locator(".tl-row[data-path='call']");
+        await Expect(row.Locator(".bar.attempt")).ToHaveCountAsync(3);
+        await Expect(row.Locator(".bar.attempt.failed")).ToHaveCountAsync(2);
+        await Expect(row.Locator(".bar.gap")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#node-panel ol.attempts li")).ToHaveCountAsync(3);
+        await Expect(page.Locator("g.node[data-path='call'] > .badge")).ToHaveTextAsync("×3");
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
