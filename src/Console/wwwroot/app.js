@@ -75,7 +75,7 @@ document.getElementById('theme').addEventListener('click', toggleTheme);
 const SHORTCUTS = [
   ['w', 'Workflows'], ['i', 'Instances'], ['n', 'Validate & register'], ['t', 'Toggle the dark theme'],
   ['/', 'Focus the first filter or field'], ['j / k', 'Next / previous row of a list'], ['Enter', 'Open the focused row or node'],
-  ['Arrow keys', 'Move between diagram nodes'], ['Esc', 'Close a panel or dialog'], ['?', 'This help'],
+  ['Arrow keys', 'Move between diagram nodes'], ['Esc', 'Close a dialog'], ['?', 'This help'],
 ];
 function showHelp() {
   dialog('Keyboard shortcuts', h('table.shortcuts', null, SHORTCUTS.map(([k, what]) => h('tr', null, h('td', null, h('kbd', null, k)), h('td', null, what)))), []);
