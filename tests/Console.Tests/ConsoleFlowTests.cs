@@ -345,6 +345,16 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture) : IAsyncLifetime
         await Expect(page.Locator("g.node.changed[data-path='nothingToShip']")).ToHaveCountAsync(2);
         await Expect(page.Locator("g.node.changed")).ToHaveCountAsync(2);
         Assert.Contains("compare=2", page.Url, StringComparison.Ordinal);
+
+        // Start an instance from the workflow page: it opens the new instance's page.
+        await page.GotoAsync(fixture.Console($"#/workflows/{name}?version=2"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start instance" }).ClickAsync();
+        await page.Locator("dialog textarea[name=input]").FillAsync("""{ "orderId": "o-1", "servicesUrl": "http://127.0.0.1:9" }""");
+        await page.Locator("dialog input[name=instanceId]").FillAsync($"{name}-from-console");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"#/instances/{name}-from-console$"));
+        await Expect(page.Locator("g.node[data-path='fetch']")).ToBeVisibleAsync();
+        Assert.Equal(name, (await fixture.StatusAsync($"{name}-from-console")).GetProperty("customStatus").GetProperty("workflow").GetString());
     }
 
     [Fact]
@@ -372,6 +382,24 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture) : IAsyncLifetime
         await Expect(row.Locator(".bar.gap")).ToHaveCountAsync(2);
         await Expect(page.Locator("#node-panel ol.attempts li")).ToHaveCountAsync(3);
         await Expect(page.Locator("g.node[data-path='call'] > .badge")).ToHaveTextAsync("×3");
+    }
+
+    [Fact]
+    public async Task ADeepLinkInAFreshTabAsksForTheKeyOnceThenShowsTheInstance()
+    {
+        var name = await fixture.RegisterAsync(Unique("fresh"), """{ "a": { "type": "set", "value": 1 } }""");
+        var id = await fixture.StartAsync(name, new { });
+        await fixture.WaitForStatusAsync(id, "Completed");
+        var page = await Open(withKey: false);
+
+        // The status and the node detail are asked for together and both refused: one question answers both.
+        await page.GotoAsync(fixture.Console($"#/instances/{id}"));
+        await page.Locator("dialog input[name=key]").FillAsync(fixture.ApiKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+
+        await Expect(page.Locator("g.node[data-path='a']")).ToHaveAttributeAsync("data-status", "succeeded");
+        await Expect(page.Locator("dialog[open]")).ToHaveCountAsync(0);
+        Assert.DoesNotContain(fixture.ApiKey, page.Url, StringComparison.Ordinal);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

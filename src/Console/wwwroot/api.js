@@ -14,6 +14,7 @@ export class ApiError extends Error {
 }
 
 let askKey = null;
+let asking = null; // the question on screen: calls refused at the same time share it
 
 /** Registers the function that asks the user for the key (the app's dialog); it resolves to the key or null. */
 export function onKeyNeeded(ask) {
@@ -42,9 +43,16 @@ export async function request(method, path, { body, headers = {}, signal, raw = 
     }
     const response = await fetch(path, init);
     if (response.status === 401 && attempt === 0 && askKey) {
-      const entered = await askKey(key ? 'The key was refused. Enter the API key (or function key):' : 'This host needs a key. Enter the API key (or function key):');
-      if (entered) {
-        sessionStorage.setItem(KEY, entered);
+      if (sessionStorage.getItem(KEY) !== key) {
+        continue; // another call got a new key while this one was in flight
+      }
+      asking ??= askKey(key ? 'The key was refused. Enter the API key (or function key):' : 'This host needs a key. Enter the API key (or function key):')
+        .then(entered => {
+          if (entered) sessionStorage.setItem(KEY, entered);
+          return entered;
+        })
+        .finally(() => { asking = null; });
+      if (await asking) {
         continue;
       }
     }
