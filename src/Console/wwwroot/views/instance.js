@@ -6,7 +6,7 @@ import { get, request, enc, allNodes, ApiError } from '../api.js';
 import { mountDiagram } from '../diagram.js';
 import { setNodeStatus } from '../graph.js';
 import { jsonBlock } from '../json.js';
-import { h, dialog, toast, formatTime, formatDuration, statusPill, FINAL, pushQuery } from '../ui.js';
+import { h, dialog, toast, formatTime, formatDuration, statusPill, FINAL, pushQuery, currentRoute } from '../ui.js';
 
 const ITERATION = /\[\d+\]$/;
 
@@ -47,7 +47,7 @@ export async function instanceView({ main, query, signal }, id) {
       const q = new URLSearchParams(query);
       q.set('node', path);
       if (iteration) q.set('iteration', iteration);
-      pushQuery(q);
+      if (currentRoute().query.get('node') !== path) pushQuery(q); // a deep link's own selection adds no entry
       renderPanel();
     },
   });

@@ -68,9 +68,12 @@ export async function instancesView({ main, query, signal }) {
     }
   };
 
+  let pageRequest = 0;
   const loadPage = async () => {
+    const mine = ++pageRequest;
     tbody.replaceChildren(h('tr', null, h('td.muted', { colspan: '6' }, 'Loading…')));
     const page = await listInstances(serverQuery(state.statuses, PAGE), tokens[pageIndex], signal);
+    if (mine !== pageRequest) return; // the filters changed while this page was on its way
     tokens[pageIndex + 1] = page.token;
     renderRows(page.items.filter(matches));
     pager.replaceChildren(

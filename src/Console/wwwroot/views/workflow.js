@@ -2,7 +2,7 @@
 
 import { get, request, enc, ApiError } from '../api.js';
 import { mountDiagram } from '../diagram.js';
-import { h, toast, dialog, formatTime, pushQuery } from '../ui.js';
+import { h, toast, dialog, formatTime, pushQuery, currentRoute } from '../ui.js';
 import { jsonBlock } from '../json.js';
 
 export async function workflowView({ main, query, signal }, name) {
@@ -56,7 +56,7 @@ export async function workflowView({ main, query, signal }, name) {
     onSelect: path => {
       const q = new URLSearchParams(query);
       q.set('node', path);
-      pushQuery(q);
+      if (currentRoute().query.get('node') !== path) pushQuery(q); // a deep link's own selection adds no entry
       showNode(panel, diagram.nodes, path);
     },
   });
