@@ -8,8 +8,9 @@ namespace Serverless.Engine.Diagrams;
 /// <c>&lt;g class="node" data-node-id data-path data-type&gt;</c> with a <c>&lt;title&gt;</c>, a <c>&lt;rect&gt;</c>,
 /// its type and its id; a foreach/loop a rounded frame titled with its id and type around its body's own layout
 /// (<c>&lt;g class="scope" data-path&gt;</c>); edges <c>&lt;path class="edge" data-from data-to&gt;</c> from the right
-/// side of the predecessor to the left side of the node, their labels <c>&lt;text class="edge-label"&gt;</c> at the
-/// middle. Text widths are estimated for a monospace font, so sizes depend on nothing but the definition.
+/// side of the predecessor to the left side of the node (an edge that skips layers runs through a slot of its own
+/// below the nodes of each layer it crosses), their labels <c>&lt;text class="edge-label"&gt;</c> in the middle of the
+/// last stretch. Text widths are estimated for a monospace font, so sizes depend on nothing but the definition.
 /// </summary>
 internal static class SvgWriter
 {
@@ -24,6 +25,7 @@ internal static class SvgWriter
     private const int MinColumnGap = 56;
     private const int GroupPadding = 16;
     private const int GroupTitleHeight = 44;
+    private const int SlotHeight = 10;
 
     private const string Style =
         ".workflow-diagram .node>rect{fill:#ffffff;stroke:#475569;stroke-width:1.25}" +
@@ -89,10 +91,52 @@ internal static class SvgWriter
             }
         }
 
+        // An edge that skips layers passes through a slot of its own below the nodes of each layer it crosses, so it
+        // never runs over a node (as the web console draws it). A layer's slots are ordered by the position of what
+        // leads into them in the layer before, ties in the order the slots were made.
+        var position = new Dictionary<object, int>();
+        foreach (var layer in scope.Layers)
+        {
+            for (var k = 0; k < layer.Length; k++)
+            {
+                position[layer[k]] = k;
+            }
+        }
+
+        var nodeOf = scope.Layers.SelectMany(l => l).ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var slotsOf = Enumerable.Range(0, count).Select(_ => new List<Slot>()).ToArray();
+        var routes = new Dictionary<DiagramEdge, List<Slot>>();
+        var made = 0;
+        foreach (var edge in scope.Edges)
+        {
+            var route = new List<Slot>();
+            object previous = nodeOf[edge.From];
+            for (var l = layerOf[edge.From] + 1; l < layerOf[edge.To]; l++)
+            {
+                var slot = new Slot(l, previous, made++);
+                slotsOf[l].Add(slot);
+                route.Add(slot);
+                previous = slot;
+            }
+
+            routes[edge] = route;
+        }
+
+        for (var l = 1; l < count; l++)
+        {
+            slotsOf[l] = [.. slotsOf[l].OrderBy(s => position[s.From]).ThenBy(s => s.Made)];
+            for (var k = 0; k < slotsOf[l].Count; k++)
+            {
+                position[slotsOf[l][k]] = scope.Layers[l].Length + k;
+            }
+        }
+
         var columnWidths = scope.Layers.Select(l => l.Max(n => sizes[n.Id].Width)).ToArray();
-        var columnHeights = scope.Layers.Select(l => l.Sum(n => sizes[n.Id].Height) + ((l.Length - 1) * RowGap)).ToArray();
+        var columnHeights = scope.Layers.Select((l, i) => l.Sum(n => sizes[n.Id].Height) + (slotsOf[i].Count * SlotHeight)
+            + ((l.Length + slotsOf[i].Count - 1) * RowGap)).ToArray();
         var height = columnHeights.DefaultIfEmpty(0).Max();
         var places = new Dictionary<string, Place>(StringComparer.Ordinal);
+        var slotPlaces = new Dictionary<Slot, (int Left, int Right, int Y)>();
         var x = 0;
         for (var l = 0; l < count; l++)
         {
@@ -109,10 +153,17 @@ internal static class SvgWriter
                 y += h + RowGap;
             }
 
+            foreach (var slot in slotsOf[l])
+            {
+                slotPlaces[slot] = (x, x + columnWidths[l], y + (SlotHeight / 2));
+                y += SlotHeight + RowGap;
+            }
+
             x += columnWidths[l];
         }
 
-        return new ScopeBox(scope, x, height, places);
+        var via = routes.ToDictionary(r => r.Key, r => r.Value.Select(s => slotPlaces[s]).ToList());
+        return new ScopeBox(scope, x, height, places, via);
     }
 
     private static void Draw(StringBuilder svg, ScopeBox box, int left, int top)
@@ -125,11 +176,20 @@ internal static class SvgWriter
             var to = box.Places[edge.To];
             var (x1, y1) = (left + from.X + from.Width, top + from.Y + (from.Height / 2));
             var (x2, y2) = (left + to.X, top + to.Y + (to.Height / 2));
-            var bend = Math.Max(16, (x2 - x1) / 2);
-            svg.Append(Invariant($"<path class=\"edge\" data-from=\"{Xml(edge.From)}\" data-to=\"{Xml(edge.To)}\" d=\"M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}\" marker-end=\"url(#arrow)\"/>\n"));
+            var path = new StringBuilder(Invariant($"M{x1},{y1}"));
+            foreach (var (slotLeft, slotRight, slotY) in box.Via[edge])
+            {
+                // A curve into the slot, straight through its layer.
+                Curve(path, x1, y1, left + slotLeft, top + slotY);
+                path.Append(Invariant($" L{left + slotRight},{top + slotY}"));
+                (x1, y1) = (left + slotRight, top + slotY);
+            }
+
+            Curve(path, x1, y1, x2, y2);
+            svg.Append(Invariant($"<path class=\"edge\" data-from=\"{Xml(edge.From)}\" data-to=\"{Xml(edge.To)}\" d=\"{path}\" marker-end=\"url(#arrow)\"/>\n"));
             if (edge.Label is { } label)
             {
-                // The curve is symmetric, so its middle is the middle of its ends.
+                // The last curve is symmetric, so its middle is the middle of its ends.
                 labels.Add(((x1 + x2) / 2, (y1 + y2) / 2, label));
             }
         }
@@ -205,11 +265,21 @@ internal static class SvgWriter
         return escaped.ToString();
     }
 
+    private static void Curve(StringBuilder path, int x1, int y1, int x2, int y2)
+    {
+        var bend = Math.Max(16, (x2 - x1) / 2);
+        path.Append(Invariant($" C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}"));
+    }
+
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A node's box, relative to its scope's origin; a foreach/loop with its measured body.</summary>
     private sealed record Place(DiagramNode Node, int X, int Y, int Width, int Height, ScopeBox? Body);
 
-    /// <summary>A measured scope: its size and the boxes of its nodes.</summary>
-    private sealed record ScopeBox(DiagramScope Scope, int Width, int Height, Dictionary<string, Place> Places);
+    /// <summary>A measured scope: its size, the boxes of its nodes, and the slots each edge passes through.</summary>
+    private sealed record ScopeBox(
+        DiagramScope Scope, int Width, int Height, Dictionary<string, Place> Places, Dictionary<DiagramEdge, List<(int Left, int Right, int Y)>> Via);
+
+    /// <summary>An edge's place in a layer it crosses: made after <paramref name="From"/> (a node or the slot before it).</summary>
+    private sealed record Slot(int Layer, object From, int Made);
 }

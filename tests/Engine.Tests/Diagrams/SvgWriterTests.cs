@@ -27,6 +27,30 @@ public sealed class SvgWriterTests
     private static int Int(XElement element, string attribute) => int.Parse(element.Attribute(attribute)!.Value, CultureInfo.InvariantCulture);
 
     [Fact]
+    public void Write_AnEdgeThatSkipsLayers_RunsThroughASlotBelowTheNodesItCrosses()
+    {
+        const string Skip = """
+            {"name":"wf","nodes":{
+              "a":{"type":"set","value":1},
+              "b":{"type":"set","value":1,"runAfter":["a"]},
+              "c":{"type":"set","value":1,"runAfter":["b"]},
+              "d":{"type":"set","value":1,"runAfter":["a","c"]}}}
+            """;
+        var root = Parse(WorkflowDiagram.Render(Wf.Parse(Skip), DiagramFormat.Svg));
+
+        var rect = (string id) => root.Descendants(Svg + "g").Single(g => (string?)g.Attribute("data-node-id") == id).Element(Svg + "rect")!;
+        var path = root.Descendants(Svg + "path").Single(p => (string?)p.Attribute("data-from") == "a" && (string?)p.Attribute("data-to") == "d");
+        var straights = path.Attribute("d")!.Value.Split(" L").Skip(1).Select(p => p.Split(' ')[0].Split(',')).ToList();
+
+        // One straight stretch through each of b's and c's layers, below those nodes.
+        Assert.Equal(2, straights.Count);
+        Assert.All(straights.Zip(new[] { "b", "c" }), pair =>
+            Assert.True(int.Parse(pair.First[1], CultureInfo.InvariantCulture) > Int(rect(pair.Second), "y") + Int(rect(pair.Second), "height"), $"slot under {pair.Second}"));
+        var direct = root.Descendants(Svg + "path").Single(p => (string?)p.Attribute("data-from") == "a" && (string?)p.Attribute("data-to") == "b");
+        Assert.DoesNotContain(" L", direct.Attribute("d")!.Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_NestedDefinition_IsWellFormedSvgWithANodeGroupPerNode()
     {
         var root = Parse(WorkflowDiagram.Render(Wf.Parse(Nested), DiagramFormat.Svg));
