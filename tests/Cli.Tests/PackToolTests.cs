@@ -6,6 +6,12 @@ namespace Serverless.Cli.Tests;
 /// <summary>The tool packs, installs from a local folder and runs as a real process.</summary>
 public sealed class PackToolTests
 {
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
     [Fact]
     public async Task PackInstallRun_Validate_ExitCodesAndOutput()
     {
@@ -15,7 +21,8 @@ public sealed class PackToolTests
         try
         {
             var project = Path.Combine(Azurite.RepoRoot, "src", "Cli", "Cli.csproj");
-            var pack = await RunAsync("dotnet", ["pack", project, "-c", "Release", "-o", feed, "--nologo"], timeout.Token);
+            // The tool as this test run built it: no second build beside the other test assemblies.
+            var pack = await RunAsync("dotnet", ["pack", project, "-c", Configuration, "--no-build", "-o", feed, "--nologo"], timeout.Token);
             Assert.True(pack.ExitCode == 0, pack.Output);
             var install = await RunAsync(
                 "dotnet", ["tool", "install", "Serverless.Workflows.Cli", "--tool-path", tools, "--add-source", feed], timeout.Token);
