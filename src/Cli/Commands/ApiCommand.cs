@@ -1,0 +1,25 @@
+using Serverless.Cli.Api;
+using Serverless.Cli.Configuration;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Serverless.Cli.Commands;
+
+/// <summary>A command that talks to the API: resolves the connection and hands a client to <see cref="RunAsync"/>.</summary>
+internal abstract class ApiCommand<TSettings> : AsyncCommand<TSettings>
+    where TSettings : GlobalSettings
+{
+    protected ApiCommand(IAnsiConsole console) => Out = console;
+
+    /// <summary>Where the command writes (standard output).</summary>
+    protected IAnsiConsole Out { get; }
+
+    public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
+    {
+        using var client = new WorkflowsApiClient(ConnectionResolver.Resolve(settings, Environment.GetEnvironmentVariable));
+        return await RunAsync(settings, client, cancellationToken);
+    }
+
+    /// <summary>Runs the command; returns its exit code.</summary>
+    protected abstract Task<int> RunAsync(TSettings settings, WorkflowsApiClient client, CancellationToken cancellationToken);
+}
