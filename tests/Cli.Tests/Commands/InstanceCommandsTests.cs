@@ -42,6 +42,29 @@ public sealed class InstanceCommandsTests(CliFixture fixture)
     }
 
     [Fact]
+    public async Task TraceFollow_OnATerminal_RedrawsTheTreeInPlaceUntilFinal()
+    {
+        // After the event, a 3 s timer: whenever the trace draws first, it sees the instance running before it completes.
+        await fixture.RegisterAsync("cli-live", """
+            { "approval": { "type": "event", "event": "go" },
+              "pause": { "type": "wait", "duration": "PT3S", "runAfter": ["approval"] } }
+            """);
+        Assert.Equal(0, (await fixture.RunAsync("start", "cli-live", "--id", "cli-live-1")).ExitCode);
+        await fixture.WaitForStatusAsync("cli-live-1", "Running");
+
+        var follow = fixture.RunOnTerminalAsync("trace", "cli-live-1", "--follow");
+        Assert.Equal(0, (await fixture.RunAsync("raise", "cli-live-1", "go", "--data", "{}")).ExitCode);
+        var result = await follow;
+
+        Assert.Equal(0, result.ExitCode);
+        // The live display drew a running tree, moved the cursor back over it (ESC [ n A) and drew the final one.
+        Assert.Matches("\u001b\\[[0-9]+A", result.Output);
+        var running = Math.Max(result.Output.IndexOf("waits for event 'go'", StringComparison.Ordinal), result.Output.IndexOf("timer due", StringComparison.Ordinal));
+        Assert.True(running >= 0, result.Output);
+        Assert.True(result.Output.LastIndexOf("Completed", StringComparison.Ordinal) > running, result.Output);
+    }
+
+    [Fact]
     public async Task TraceFollow_RunningInstance_EndsWhenFinal()
     {
         await fixture.RegisterAsync("cli-approve", """{ "approval": { "type": "event", "event": "approval", "timeout": "P1D" } }""", "\"${{ nodes.approval.output }}\"");

@@ -76,6 +76,23 @@ public sealed class CliFixture : IAsyncLifetime
         return await tester.RunAsync(args, timeout.Token);
     }
 
+    /// <summary>
+    /// Runs <c>swf</c> with <paramref name="args"/> and <c>--config</c> on a test console that says it is an interactive
+    /// ANSI terminal, and keeps the escape sequences in the output (60 s at most).
+    /// </summary>
+    public async Task<CommandAppResult> RunOnTerminalAsync(params string[] args)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var tester = new CommandAppTester();
+        tester.Console.Profile.Capabilities.Ansi = true;
+        tester.Console.Profile.Capabilities.Interactive = true;
+        tester.Console.EmitAnsiSequences = true;
+        tester.Configure(config => CliApp.Configure(config, tester.Console));
+        var result = await tester.RunAsync([.. args, "--config", ConfigFile], timeout.Token);
+        Assert.DoesNotContain(ApiKey, result.Output, StringComparison.Ordinal);
+        return result;
+    }
+
     /// <summary>The instance's status object, read directly over HTTP; null for 404.</summary>
     public async Task<JsonElement?> StatusAsync(string id, string query = "")
     {
