@@ -10,19 +10,15 @@ namespace Serverless.Console.Tests.Infrastructure;
 
 /// <summary>
 /// What every console test shares: an Azurite of its own, the standalone host in process on a loopback port with an API
-/// key (no activities, no workflows registered), and one headless Chromium driven by Playwright. Each test gets a page
+/// key and the scripted test activities (no workflows registered), and one headless Chromium driven by Playwright. Each test gets a page
 /// in a browser context of its own (<see cref="NewPageAsync"/>, or <see cref="ConsolePageTest"/>).
 /// </summary>
 /// <remarks>
-/// The browser is the system's Chromium (Debian's package, installed by scripts/install-tools.sh), never Playwright's
-/// download: <c>CONSOLE_TEST_CHROMIUM</c> names the binary, else the first of <see cref="ChromiumPaths"/> that exists.
-/// Without one the fixture fails, and with it every console test: a missing browser is a broken setup, not a skip.
+/// The browser is the system's Chromium (<see cref="SystemChromium"/>). Without one the fixture fails, and with it every
+/// console test: a missing browser is a broken setup, not a skip.
 /// </remarks>
 public sealed class ConsoleFixture : IAsyncLifetime
 {
-    /// <summary>Where a Chromium is looked for when <c>CONSOLE_TEST_CHROMIUM</c> is not set, in order.</summary>
-    public static readonly IReadOnlyList<string> ChromiumPaths = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
-
     private Azurite? _azurite;
     private WebApplication? _host;
     private IPlaywright? _playwright;
@@ -40,25 +36,10 @@ public sealed class ConsoleFixture : IAsyncLifetime
     /// <summary>The Chromium the tests drive.</summary>
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture is not initialized.");
 
-    /// <summary>The Chromium binary to drive: <c>CONSOLE_TEST_CHROMIUM</c>, else the first of <see cref="ChromiumPaths"/>.</summary>
-    public static string FindChromium()
-    {
-        if (Environment.GetEnvironmentVariable("CONSOLE_TEST_CHROMIUM") is { Length: > 0 } chosen)
-        {
-            return File.Exists(chosen)
-                ? chosen
-                : throw new InvalidOperationException($"CONSOLE_TEST_CHROMIUM names '{chosen}', which does not exist.");
-        }
-
-        return ChromiumPaths.FirstOrDefault(File.Exists) ?? throw new InvalidOperationException(
-            $"The console tests need a Chromium and found none at {string.Join(" or ", ChromiumPaths)}: run scripts/install-tools.sh "
-            + "(it installs Debian's chromium), or set CONSOLE_TEST_CHROMIUM to a Chromium binary.");
-    }
-
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var chromium = FindChromium();
+        var chromium = SystemChromium.Find();
         _azurite = await Azurite.StartAsync(cancellationToken: timeout.Token);
         (_host, var address) = await InProcessStandaloneHost.StartAsync(
             _azurite.ConnectionString,
@@ -76,9 +57,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         {
             ExecutablePath = chromium,
             Headless = true,
-
-            // Chromium's sandbox refuses to start as root (containers, CI); as any other user it stays on.
-            Args = Environment.IsPrivilegedProcess ? ["--no-sandbox"] : [],
+            Args = SystemChromium.Arguments,
         });
     }
 
