@@ -4,10 +4,7 @@ using Spectre.Console;
 
 namespace Serverless.Cli.Commands;
 
-/// <summary>
-/// An action on one instance, or the batch form: the instances a filter matches are counted (a dry run) and, with
-/// <c>--yes</c>, each is acted on; any that refuses makes exit code 1 after the others were tried.
-/// </summary>
+/// <summary>An action on one instance, or its batch form over a filter (<see cref="InstanceBatch"/>).</summary>
 internal abstract class InstanceActionCommand(IAnsiConsole console) : ApiCommand<InstanceActionSettings>(console)
 {
     /// <summary>The action's verb, in the past tense for reports: "terminated".</summary>
@@ -36,52 +33,7 @@ internal abstract class InstanceActionCommand(IAnsiConsole console) : ApiCommand
             return ExitCodes.Ok;
         }
 
-        var ids = new List<string>();
-        await foreach (var row in client.ListInstancesAsync(settings.ToFilter(), settings.Limit, settings.PageSize, cancellationToken))
-        {
-            ids.Add(Formats.Text(row, "instanceId")!);
-        }
-
-        if (!settings.Yes)
-        {
-            if (settings.Output == OutputFormat.Text)
-            {
-                Out.MarkupLine($"{ids.Count} instance(s) match; run again with --yes to {Verb} them (dry run, nothing changed).");
-            }
-            else
-            {
-                JsonOutput.Write(Out, new { action = Verb, dryRun = true, count = ids.Count, ids });
-            }
-
-            return ExitCodes.Ok;
-        }
-
-        var failures = new List<object>();
-        foreach (var each in ids)
-        {
-            try
-            {
-                await ActAsync(client, each, settings.Reason, cancellationToken);
-            }
-            catch (ApiException e)
-            {
-                failures.Add(new { id = each, error = e.Message });
-                if (settings.Output == OutputFormat.Text)
-                {
-                    Out.MarkupLine($"[red]✘[/] {Markup.Escape(each)}: {Markup.Escape(e.Message)}");
-                }
-            }
-        }
-
-        if (settings.Output == OutputFormat.Text)
-        {
-            Out.MarkupLine($"{Done} {ids.Count - failures.Count} of {ids.Count} instance(s)");
-        }
-        else
-        {
-            JsonOutput.Write(Out, new { action = Verb, dryRun = false, count = ids.Count, done = ids.Count - failures.Count, failures });
-        }
-
-        return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Error;
+        return await InstanceBatch.RunAsync(
+            Out, client, settings, settings.Yes, Verb, Done, each => ActAsync(client, each, settings.Reason, cancellationToken), cancellationToken);
     }
 }

@@ -129,6 +129,34 @@ public sealed class InstanceCommandsTests(CliFixture fixture)
     }
 
     [Fact]
+    public async Task RaiseBatch_DryRunCountsThenYesRaisesOnEveryMatch()
+    {
+        await fixture.RegisterAsync("cli-raise-all", """{ "approval": { "type": "event", "event": "go" } }""", "\"${{ nodes.approval.output }}\"");
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(0, (await fixture.RunAsync("start", "cli-raise-all", "--id", $"cli-raise-all-{i}")).ExitCode);
+            await fixture.WaitForStatusAsync($"cli-raise-all-{i}", "Running");
+        }
+
+        var neither = await fixture.RunAsync("raise", "go");
+        Assert.Equal(1, neither.ExitCode);
+
+        var dry = await fixture.RunAsync("raise", "go", "--data", "{\"n\":1}", "--workflow", "cli-raise-all", "--status", "Running");
+        Assert.Equal(0, dry.ExitCode);
+        Assert.Contains("2 instance(s) match; run again with --yes to raise 'go' on them", dry.Output, StringComparison.Ordinal);
+        Assert.Equal("Running", (await fixture.StatusAsync("cli-raise-all-0"))!.Value.GetProperty("runtimeStatus").GetString());
+
+        var yes = await fixture.RunAsync("raise", "go", "--data", "{\"n\":1}", "--workflow", "cli-raise-all", "--status", "Running", "--yes");
+        Assert.Equal(0, yes.ExitCode);
+        Assert.Contains("raised 'go' on 2 of 2 instance(s)", yes.Output, StringComparison.Ordinal);
+        for (var i = 0; i < 2; i++)
+        {
+            await fixture.WaitForStatusAsync($"cli-raise-all-{i}", "Completed");
+            Assert.Equal(1, (await fixture.StatusAsync($"cli-raise-all-{i}"))!.Value.GetProperty("output").GetProperty("n").GetInt32());
+        }
+    }
+
+    [Fact]
     public async Task PurgeBatch_DryRunCountsThenYesPurges()
     {
         await fixture.RegisterAsync("cli-batch", """{ "a": { "type": "set", "value": 1 } }""");
