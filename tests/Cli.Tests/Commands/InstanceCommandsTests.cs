@@ -157,6 +157,24 @@ public sealed class InstanceCommandsTests(CliFixture fixture)
     }
 
     [Fact]
+    public async Task Trace_AParent_ShowsItsChildWorkflowsNodesUnderTheNodeThatStartedIt()
+    {
+        await fixture.RegisterAsync("cli-child", """{ "childstep": { "type": "set", "value": 2 } }""");
+        await fixture.RegisterAsync("cli-parent", """{ "call": { "type": "workflow", "workflow": "cli-child" }, "after": { "type": "set", "runAfter": ["call"], "value": 1 } }""");
+        Assert.Equal(0, (await fixture.RunAsync("run", "cli-parent", "--id", "cli-parent-1")).ExitCode);
+
+        var trace = await fixture.RunAsync("trace", "cli-parent-1");
+
+        Assert.Equal(0, trace.ExitCode);
+        var lines = trace.Output.Split('\n');
+        var call = Array.FindIndex(lines, l => l.Contains("call", StringComparison.Ordinal) && l.Contains("child cli-parent-1:call:", StringComparison.Ordinal));
+        var child = Array.FindIndex(lines, l => l.Contains("cli-child v1", StringComparison.Ordinal));
+        var step = Array.FindIndex(lines, l => l.Contains("childstep", StringComparison.Ordinal));
+        Assert.True(call >= 0 && child > call && step > child, trace.Output);
+        Assert.True(lines[step].IndexOf("childstep", StringComparison.Ordinal) > lines[call].IndexOf("call", StringComparison.Ordinal), "the child's nodes are indented under the node that started it");
+    }
+
+    [Fact]
     public async Task PurgeBatch_DryRunCountsThenYesPurges()
     {
         await fixture.RegisterAsync("cli-batch", """{ "a": { "type": "set", "value": 1 } }""");
