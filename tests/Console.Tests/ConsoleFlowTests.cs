@@ -360,22 +360,29 @@ public sealed class ConsoleFlowTests(ConsoleFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task RetriesShowTheirCountdownThenEveryAttemptOnTheTimeline()
     {
+        // A retry an hour away: the instance stays in its retry delay, and the page says when the next attempt comes.
+        var waiting = await fixture.RegisterAsync(Unique("retry-wait"), """
+            { "call": { "type": "activity", "activity": "flaky", "input": { "failures": 1, "value": "ok" },
+                        "retry": { "maxAttempts": 2, "interval": "PT1H", "jitter": "none" } } }
+            """);
+        var held = await fixture.StartAsync(waiting, new { });
+        var page = await Open();
+        await page.GotoAsync(fixture.Console($"#/instances/{held}"));
+        await Expect(page.Locator("#waiting")).ToContainTextAsync("call retries at");
+        await Expect(page.Locator("#waiting")).ToContainTextAsync("attempt 2");
+        await Expect(page.Locator(".tl-row[data-path='call'] .bar.gap")).ToHaveCountAsync(1);
+        await page.Locator("#terminate").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Terminate", Exact = true }).ClickAsync();
+        await Expect(page.Locator("h1 .pill")).ToHaveTextAsync("Terminated");
+
+        // Two short retries, then success: each attempt and each delay on the timeline.
         var name = await fixture.RegisterAsync(Unique("retry"), """
-            {
-              "call": {
-                "type": "activity", "activity": "flaky", "input": { "failures": 2, "value": "ok" },
-                "retry": { "maxAttempts": 3, "interval": "PT2S", "backoff": 1, "jitter": "none" }
-              }
-            }
+            { "call": { "type": "activity", "activity": "flaky", "input": { "failures": 2, "value": "ok" },
+                        "retry": { "maxAttempts": 3, "interval": "PT1S", "backoff": 1, "jitter": "none" } } }
             """);
         var id = await fixture.StartAsync(name, new { });
-        var page = await Open();
+        await fixture.WaitForStatusAsync(id, "Completed");
         await page.GotoAsync(fixture.Console($"#/instances/{id}?node=call"));
-
-        // While a retry delay runs, the page says when the next attempt comes.
-        await Expect(page.Locator("#waiting")).ToContainTextAsync("retries at");
-
-        await Expect(page.Locator("h1 .pill")).ToHaveTextAsync("Completed", new() { Timeout = 20_000 });
         var row = page.Locator(".tl-row[data-path='call']");
         await Expect(row.Locator(".bar.attempt")).ToHaveCountAsync(3);
         await Expect(row.Locator(".bar.attempt.failed")).ToHaveCountAsync(2);
