@@ -47,6 +47,5 @@ public sealed class ConsoleSmokeTests(ConsoleFixture fixture) : ConsolePageTest(
 
         Assert.Equal(200, response!.Status);
         Assert.Equal("Serverless Workflows console", await Page.TitleAsync());
-        await ConsoleFixture.SaveScreenshotAsync(Page, "start");
     }
 }
