@@ -10,7 +10,7 @@ using Serverless.Testing;
 // longest main-thread task while the foreach runs and the page updates live), and the instances list over N instances
 // (first page, and counts by status complete). Usage:
 //   dotnet run -c Release --project bench/Console.Bench [-- --instances 10000]
-// The browser is CONSOLE_TEST_CHROMIUM or /usr/bin/chromium (scripts/install-tools.sh installs it).
+// The browser is the tests' SystemChromium: CONSOLE_TEST_CHROMIUM or Debian's chromium (scripts/install-tools.sh installs it).
 var instancesIndex = Array.IndexOf(args, "--instances");
 var listSize = instancesIndex >= 0 ? int.Parse(args[instancesIndex + 1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
 using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(30));
@@ -48,8 +48,7 @@ await Register("bench-foreach", JsonNode.Parse("""
 await Register("bench-one", JsonNode.Parse("""{ "only": { "type": "set", "value": 1 } }""")!.AsObject());
 
 using var playwright = await Playwright.CreateAsync();
-var executable = Environment.GetEnvironmentVariable("CONSOLE_TEST_CHROMIUM") ?? "/usr/bin/chromium";
-await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = executable, Headless = true, Args = Environment.UserName == "root" ? ["--no-sandbox"] : [] });
+await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = SystemChromium.Find(), Headless = true, Args = SystemChromium.Arguments });
 var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
 await context.AddInitScriptAsync("""
     window.__longTasks = [];

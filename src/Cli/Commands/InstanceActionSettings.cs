@@ -21,7 +21,7 @@ internal sealed class InstanceActionSettings : InstanceFilterSettings
 
     public override ValidationResult Validate()
     {
-        var filtered = ToFilterSafe() is { IsEmpty: false };
+        var filtered = HasFilter;
         if (Id is not null && filtered)
         {
             return ValidationResult.Error("Give an instance id or filter options, not both.");
@@ -30,17 +30,5 @@ internal sealed class InstanceActionSettings : InstanceFilterSettings
         return Id is null && !filtered
             ? ValidationResult.Error("Give an instance id, or filter options (--status, --workflow, --prefix, --created-after, --created-before) for a batch.")
             : base.Validate();
-    }
-
-    private Api.InstanceFilter? ToFilterSafe()
-    {
-        try
-        {
-            return ToFilter();
-        }
-        catch (CliException)
-        {
-            return null;
-        }
     }
 }

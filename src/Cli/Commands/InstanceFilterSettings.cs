@@ -46,6 +46,22 @@ internal class InstanceFilterSettings : GlobalSettings
         ParseTime(CreatedBefore, "--created-before"),
         Prefix);
 
+    /// <summary>Whether any filter option is given: the batch form of an action. One that does not parse counts as none.</summary>
+    protected bool HasFilter
+    {
+        get
+        {
+            try
+            {
+                return !ToFilter().IsEmpty;
+            }
+            catch (CliException)
+            {
+                return false;
+            }
+        }
+    }
+
     public override ValidationResult Validate()
     {
         if (Limit is < 1)

@@ -57,7 +57,7 @@ internal sealed class RaiseCommand(IAnsiConsole console) : ApiCommand<RaiseComma
 
         public override ValidationResult Validate()
         {
-            var filtered = Status.Length > 0 || Workflow is not null || Prefix is not null || CreatedAfter is not null || CreatedBefore is not null;
+            var filtered = HasFilter;
             if (Event is not null && filtered)
             {
                 return ValidationResult.Error("Give an instance id and an event, or an event and filter options, not both.");

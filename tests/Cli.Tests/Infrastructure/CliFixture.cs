@@ -101,24 +101,7 @@ public sealed class CliFixture : IAsyncLifetime
     }
 
     /// <summary>Waits, by long-polling the status route (after the instance exists), until it has <paramref name="runtimeStatus"/>; 30 s at most.</summary>
-    public async Task WaitForStatusAsync(string id, string runtimeStatus)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await StatusAsync(id) is not { } status || status.GetProperty("runtimeStatus").GetString() != runtimeStatus)
-        {
-            deadline.Token.ThrowIfCancellationRequested();
-            if (await StatusAsync(id) is { } current)
-            {
-                var seen = Uri.EscapeDataString(current.GetProperty("lastUpdatedTime").GetString()!);
-                await StatusAsync(id, $"?waitForChange={seen}&timeout=2");
-            }
-            else
-            {
-                // The instance is not there yet (another task starts it): a short, bounded poll.
-                await Task.Delay(50, deadline.Token);
-            }
-        }
-    }
+    public Task WaitForStatusAsync(string id, string runtimeStatus) => StatusLongPoll.UntilAsync(Api, id, runtimeStatus);
 
     /// <summary>A client of the host's API with the key set, to act on instances behind the tool's back.</summary>
     public HttpClient Api { get; private set; } = null!;

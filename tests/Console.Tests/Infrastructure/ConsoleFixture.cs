@@ -106,17 +106,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         => await Api.GetFromJsonAsync<JsonElement>(new Uri($"api/instances/{Uri.EscapeDataString(id)}", UriKind.Relative));
 
     /// <summary>Waits, by long-polling the status route, until the instance has <paramref name="runtimeStatus"/> (30 s at most).</summary>
-    public async Task WaitForStatusAsync(string id, string runtimeStatus)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var status = await StatusAsync(id);
-        while (status.GetProperty("runtimeStatus").GetString() != runtimeStatus)
-        {
-            var seen = Uri.EscapeDataString(status.GetProperty("lastUpdatedTime").GetString()!);
-            status = await Api.GetFromJsonAsync<JsonElement>(
-                new Uri($"api/instances/{Uri.EscapeDataString(id)}?waitForChange={seen}&timeout=5", UriKind.Relative), deadline.Token);
-        }
-    }
+    public Task WaitForStatusAsync(string id, string runtimeStatus) => StatusLongPoll.UntilAsync(Api, id, runtimeStatus);
 
     /// <summary>
     /// With <c>CONSOLE_SCREENSHOTS=1</c>, saves <paramref name="page"/> as <c>docs/images/console-{name}.png</c> in the
