@@ -19,6 +19,8 @@ internal sealed class DurableOrchestrationRuntime : IOrchestrationRuntime
 
     public string InstanceId => _context.InstanceId;
 
+    public bool IsReplaying => _context.IsReplaying;
+
     public DateTimeOffset UtcNow => new(DateTime.SpecifyKind(_context.CurrentUtcDateTime, DateTimeKind.Utc));
 
     public Task<DefinitionSnapshot?> LoadDefinitionAsync(string workflow, int? version)
@@ -64,7 +66,7 @@ internal sealed class DurableOrchestrationRuntime : IOrchestrationRuntime
         {
             var output = await _context.CallSubOrchestratorAsync<JsonElement?>(
                 TaskNames.Orchestrator,
-                new OrchestrationInput(request.Workflow, version, request.Input),
+                new OrchestrationInput(request.Workflow, version, request.Input) { Trace = request.Trace },
                 new SubOrchestrationOptions(retry: null, instanceId: request.ChildInstanceId));
             return ChildOutcome.Completed(version.Value, output ?? JsonValues.Null);
         }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
+using Serverless.Engine.Telemetry;
 
 namespace Serverless.HttpApi;
 
@@ -19,8 +20,13 @@ internal interface IInstanceBackend
     /// <paramref name="input"/>, or finds the same start already made: an instance with this id, in any state until
     /// purged, that runs the same workflow and version with an equal input (idempotent).
     /// </summary>
+    /// <param name="workflow">The resolved workflow.</param>
+    /// <param name="instanceId">The instance id.</param>
+    /// <param name="input">The instance input.</param>
+    /// <param name="trace">The trace the new instance's spans belong to (the start request's); an existing instance keeps its own.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>Null when the instance runs (started now or before); otherwise what the id is already taken by (409).</returns>
-    Task<StartConflict?> StartAsync(WorkflowPlan workflow, string instanceId, JsonElement input, CancellationToken cancellationToken);
+    Task<StartConflict?> StartAsync(WorkflowPlan workflow, string instanceId, JsonElement input, InstanceTrace trace, CancellationToken cancellationToken);
 
     /// <summary>The state the per-node detail of <paramref name="instanceId"/> is listed from.</summary>
     Task<NodeStateLookup> GetNodeStateAsync(string instanceId, CancellationToken cancellationToken);

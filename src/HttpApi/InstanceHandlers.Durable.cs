@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Engine.Api;
+using Serverless.Engine.Telemetry;
 
 namespace Serverless.HttpApi;
 
@@ -130,9 +131,17 @@ internal static partial class InstanceHandlers
             return ApiResults.Error(bodyError);
         }
 
-        return Signaled(ApiValidation.IsPossibleInstanceId(id)
+        using var span = RequestSpans.Start(
+            $"raise {eventName}", request, new() { { TraceAttributes.InstanceId, id }, { TraceAttributes.EventName, eventName } });
+        var error = ApiValidation.IsPossibleInstanceId(id)
             ? await backend.RaiseEventAsync(id, eventName, body.Value, cancellationToken)
-            : InstanceErrors.NotFound(id));
+            : InstanceErrors.NotFound(id);
+        if (error is not null)
+        {
+            RequestSpans.Refused(span, error.StatusCode);
+        }
+
+        return Signaled(error);
     }
 
     /// <summary><c>POST .../instances/{id}/terminate[?reason=]</c>: 202; 404 unknown; 410 final. Its children go on.</summary>

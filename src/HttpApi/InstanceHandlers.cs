@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Serverless.Engine.Api;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Telemetry;
 
 namespace Serverless.HttpApi;
 
@@ -63,8 +64,11 @@ internal static partial class InstanceHandlers
         }
 
         var id = instanceId ?? $"{name}-{Guid.NewGuid():N}";
-        if (await backend.StartAsync(workflow, id, input, cancellationToken) is { } conflict)
+        using var span = RequestSpans.Start($"start {workflow.Name}", request, Spans.InstanceTags(workflow.Name, workflow.Version, id));
+        var trace = InstanceTrace.Under(span?.Context ?? RequestSpans.CallerContext(request));
+        if (await backend.StartAsync(workflow, id, input, trace, cancellationToken) is { } conflict)
         {
+            RequestSpans.Refused(span, StatusCodes.Status409Conflict);
             var taken = conflict.Workflow is null ? "a different workflow"
                 : !string.Equals(conflict.Workflow, workflow.Name, StringComparison.Ordinal) ? $"workflow '{conflict.Workflow}'"
                 : conflict.Version != workflow.Version ? $"version {conflict.Version}"

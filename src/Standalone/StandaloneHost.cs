@@ -10,10 +10,12 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Serverless.Console;
 using Serverless.Engine.Api;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Telemetry;
 using Serverless.HttpApi;
 using Serverless.Standalone.Health;
 using Serverless.Standalone.Routes;
@@ -45,6 +47,7 @@ public static class StandaloneHost
         }
 
         builder.Services.AddStandaloneHost();
+        builder.Services.AddOpenTelemetry().AddWorkflowTelemetry(builder.Configuration);
         return builder;
     }
 
@@ -93,9 +96,13 @@ public static class StandaloneHost
         services.AddHealthChecks()
             .AddCheck<RuntimeHealthCheck>(HealthResponse.Runtime)
             .AddCheck<StorageHealthCheck>(HealthResponse.Storage);
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(HostMetrics.MeterName)
-            .AddPrometheusExporter());
+        services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing
+                .AddSource(WorkflowTelemetry.Name)
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsQuiet(context.Request.Path)))
+            .WithMetrics(metrics => metrics
+                .AddMeter(WorkflowTelemetry.Name, HostMetrics.MeterName)
+                .AddPrometheusExporter());
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<StandaloneHostOptions>>((kestrel, options) =>
         {
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
@@ -136,6 +143,10 @@ public static class StandaloneHost
         static void Configure<T>(T options, int service, IServiceProvider sp) where T : ClientOptions =>
             TaskHubStorage.Configure(options, service, sp.GetRequiredService<StorageRequestCounter>(), sp.GetService<StorageAvailability>());
     }
+
+    // Scrapes, health probes and the console's files are not worth a trace each.
+    private static bool IsQuiet(PathString path)
+        => path.StartsWithSegments("/metrics") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/console");
 
     /// <summary>Builds the application and maps every route.</summary>
     public static WebApplication Build(WebApplicationBuilder builder)

@@ -5,6 +5,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
+using Serverless.Engine.Telemetry;
 using Serverless.Engine.Registry;
 using Serverless.Engine.Replay;
 using Serverless.HttpApi;
@@ -51,7 +52,7 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
     }
 
     /// <inheritdoc/>
-    public async Task<StartConflict?> StartAsync(WorkflowPlan workflow, string instanceId, JsonElement input, CancellationToken cancellationToken)
+    public async Task<StartConflict?> StartAsync(WorkflowPlan workflow, string instanceId, JsonElement input, InstanceTrace trace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var existing = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
@@ -71,7 +72,7 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
         // knows nothing of checkpoints) would outrank the new instance's first checkpoints: it goes first.
         await _checkpoints.DeleteAsync(instanceId, cancellationToken);
         await _client.ScheduleNewOrchestrationInstanceAsync(
-            TaskNames.Orchestrator, new OrchestrationInput(workflow.Name, workflow.Version, input), new StartOrchestrationOptions(instanceId), cancellationToken);
+            TaskNames.Orchestrator, new OrchestrationInput(workflow.Name, workflow.Version, input) { Trace = trace }, new StartOrchestrationOptions(instanceId), cancellationToken);
         return null;
     }
 

@@ -17,6 +17,7 @@ internal sealed partial class DecisionContext
         error = null;
         output = null;
         completedAt = null;
+        rerunAt = now;
         StartInstanceTimer();
         remaining = ResetScope("", plan.Root);
         RedecideScope("", plan.Root);

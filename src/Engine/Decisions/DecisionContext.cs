@@ -32,6 +32,7 @@ internal sealed partial class DecisionContext
     private int remaining;
     private DateTimeOffset? startedAt;
     private DateTimeOffset? completedAt;
+    private DateTimeOffset? rerunAt;
     private JsonElement? output;
     private WorkflowError? error;
     private InstanceInfo? instanceInfo;
@@ -54,6 +55,7 @@ internal sealed partial class DecisionContext
         remaining = state.Remaining;
         startedAt = state.StartedAt;
         completedAt = state.CompletedAt;
+        rerunAt = state.RerunAt;
         output = state.Output;
         error = state.Error;
     }
@@ -77,6 +79,7 @@ internal sealed partial class DecisionContext
             Remaining = remaining,
             StartedAt = startedAt,
             CompletedAt = completedAt,
+            RerunAt = rerunAt,
             LastUpdatedAt = now,
             Output = output,
             Error = error,

@@ -33,6 +33,9 @@ public sealed record InstanceState
     /// <summary>When it started running.</summary>
     public DateTimeOffset? StartedAt { get; init; }
 
+    /// <summary>When the current rerun began; null before any rerun (the run then began at <see cref="StartedAt"/>).</summary>
+    public DateTimeOffset? RerunAt { get; init; }
+
     /// <summary>When it reached a final status.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 
@@ -71,4 +74,7 @@ public sealed record InstanceState
 
     /// <summary>The error once Failed or Terminated.</summary>
     public WorkflowError? Error { get; init; }
+
+    /// <summary>The trace the instance's spans belong to, from its start request; null for instances started before traces.</summary>
+    public Serverless.Engine.Telemetry.InstanceTrace? Trace { get; init; }
 }

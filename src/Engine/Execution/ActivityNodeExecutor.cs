@@ -86,7 +86,7 @@ internal sealed class ActivityNodeExecutor
                 })));
         }
 
-        var context = new ActivityContext(work.InstanceId, node.Id, work.Command.Path, work.Command.Key, AttemptOf(work.Command.Key));
+        var context = new ActivityContext(work.InstanceId, node.Id, work.Command.Path, work.Command.Key, AttemptOf(work.Command.Key)) { TraceParent = work.Propagation().TraceParent };
         var timeout = work.Command.Timeout ?? node.Timeout ?? _options.DefaultTimeout;
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -6,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Serverless.Engine.Definitions;
+using Serverless.Engine.Telemetry;
 
 namespace Serverless.Engine.Execution;
 
@@ -16,6 +19,8 @@ namespace Serverless.Engine.Execution;
 /// </summary>
 internal sealed class HttpNodeExecutor : IDisposable
 {
+    private static readonly HashSet<string> KnownMethods = new(StringComparer.Ordinal) { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT" };
+
     private readonly HttpNodeOptions _options;
     private readonly TimeProvider _time;
     private readonly ISecretProvider _secrets;
@@ -51,6 +56,9 @@ internal sealed class HttpNodeExecutor : IDisposable
     private HttpClient CreateClient(TimeSpan connectionLifetime) => new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
+
+        // The executor sets traceparent itself, to the attempt's span (see Attempt.Propagate).
+        ActivityHeadersPropagator = null,
         UseProxy = false,
         UseCookies = false,
         AutomaticDecompression = DecompressionMethods.All,
@@ -82,7 +90,13 @@ internal sealed class HttpNodeExecutor : IDisposable
         var timeout = work.Command.Timeout ?? node.Timeout ?? _options.DefaultTimeout;
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        var attempt = new Attempt(work, node, redactor, timeout, linked.Token, timeoutSource.Token, cancellationToken);
+        var propagation = work.Propagation();
+        var attempt = new Attempt(work, node, redactor, timeout, linked.Token, timeoutSource.Token, cancellationToken)
+        {
+            Span = Activity.Current is { } current && current.Source == WorkflowTelemetry.Source ? current : null,
+            TraceParent = propagation.TraceParent,
+            TraceState = propagation.TraceState,
+        };
 
         NodeOutcome outcome;
         try
@@ -109,7 +123,18 @@ internal sealed class HttpNodeExecutor : IDisposable
                 break;
         }
 
+        attempt.Describe(outcome);
         return outcome;
+    }
+
+    /// <summary>The name of an http node attempt's client span: <c>{method} {node id}</c> (the node stands for the URL template).</summary>
+    internal static string SpanName(NodeWork work)
+    {
+        var method = work.Command.Input.ValueKind == JsonValueKind.Object
+            && work.Command.Input.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String
+                ? m.GetString()!.ToUpperInvariant()
+                : "GET";
+        return $"{(KnownMethods.Contains(method) ? method : "HTTP")} {work.Node.Id}";
     }
 
     private async Task<NodeOutcome> RunAsync(Attempt attempt)
@@ -213,6 +238,7 @@ internal sealed class HttpNodeExecutor : IDisposable
                 attempt.Display = Display(hop.Uri);
             }
 
+            attempt.Target = hop.Uri;
             var host = Hosts.Get(hop.Uri);
             try
             {
@@ -328,7 +354,7 @@ internal sealed class HttpNodeExecutor : IDisposable
     private async Task<HopResult> SendHopAsync(Hop hop, DownstreamHost host, CancellationToken cancellationToken)
     {
         var attempt = hop.Attempt;
-        var request = hop.Plan.CreateMessage(hop.Uri, hop.Method, hop.WithBody, hop.CrossOrigin);
+        var request = attempt.Propagate(hop.Plan.CreateMessage(hop.Uri, hop.Method, hop.WithBody, hop.CrossOrigin));
         try
         {
             HttpResponseMessage sent;
@@ -347,7 +373,7 @@ internal sealed class HttpNodeExecutor : IDisposable
                     // The connection ended before any response: a pooled connection the server had closed meanwhile
                     // (an HTTP/1.0 server closes after each answer without saying so). Once more on a new connection.
                     request.Dispose();
-                    request = hop.Plan.CreateMessage(hop.Uri, hop.Method, hop.WithBody, hop.CrossOrigin);
+                    request = attempt.Propagate(hop.Plan.CreateMessage(hop.Uri, hop.Method, hop.WithBody, hop.CrossOrigin));
                     sent = await _freshClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -629,6 +655,69 @@ internal sealed class HttpNodeExecutor : IDisposable
         public string? Display { get; set; }
 
         public int FinalStatus { get; set; }
+
+        /// <summary>The URL of the last request sent (the redirect target after a redirect).</summary>
+        public Uri? Target { get; set; }
+
+        /// <summary>The attempt's client span; null when nobody records it.</summary>
+        public Activity? Span { get; init; }
+
+        /// <summary>The W3C trace context sent with every request of the attempt (see <see cref="NodeWork.Propagation"/>).</summary>
+        public string? TraceParent { get; init; }
+
+        /// <inheritdoc cref="TraceParent"/>
+        public string? TraceState { get; init; }
+
+        /// <summary>
+        /// Sets W3C <c>traceparent</c> (and <c>tracestate</c>) to the attempt's span, or to the instance's run span when
+        /// the attempt is not recorded, replacing any the request carried.
+        /// </summary>
+        public HttpRequestMessage Propagate(HttpRequestMessage request)
+        {
+            request.Headers.Remove("traceparent");
+            request.Headers.Remove("tracestate");
+            if (TraceParent is { } parent)
+            {
+                request.Headers.TryAddWithoutValidation("traceparent", parent);
+                if (!string.IsNullOrEmpty(TraceState))
+                {
+                    request.Headers.TryAddWithoutValidation("tracestate", TraceState);
+                }
+            }
+
+            return request;
+        }
+
+        /// <summary>Puts the stable HTTP client attributes on the span: no query string, user info or secret value.</summary>
+        public void Describe(NodeOutcome outcome)
+        {
+            if (Span is not { } span)
+            {
+                return;
+            }
+
+            span.SetTag("http.request.method", string.IsNullOrEmpty(Method) ? "_OTHER" : Method);
+            if (Display is { } display)
+            {
+                span.SetTag("url.full", Redactor.Redact(display));
+            }
+
+            if (Target is { } target)
+            {
+                span.SetTag("server.address", Redactor.Redact(target.IdnHost));
+                span.SetTag("server.port", target.Port);
+            }
+
+            if (FinalStatus > 0)
+            {
+                span.SetTag("http.response.status_code", FinalStatus);
+            }
+
+            if (outcome is NodeOutcome.Failed failed)
+            {
+                span.SetTag(TraceAttributes.ErrorType, FinalStatus >= 400 ? FinalStatus.ToString(CultureInfo.InvariantCulture) : failed.Error.Type);
+            }
+        }
     }
 
     private sealed record Hop(HttpNodeExecutor Executor, Attempt Attempt, HttpRequestPlan Plan, Uri Uri, HttpMethod Method, bool WithBody, bool CrossOrigin);

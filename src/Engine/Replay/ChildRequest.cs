@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serverless.Engine.Telemetry;
 
 namespace Serverless.Engine.Replay;
 
@@ -7,4 +8,8 @@ namespace Serverless.Engine.Replay;
 /// <param name="Workflow">The child workflow.</param>
 /// <param name="Version">The version; null means the latest, resolved by the runtime.</param>
 /// <param name="Input">The child's input.</param>
-internal sealed record ChildRequest(string ChildInstanceId, string Workflow, int? Version, JsonElement Input);
+internal sealed record ChildRequest(string ChildInstanceId, string Workflow, int? Version, JsonElement Input)
+{
+    /// <summary>The child's trace: the parent's, under the parent's run span.</summary>
+    public InstanceTrace? Trace { get; init; }
+}

@@ -17,6 +17,9 @@ internal interface IOrchestrationRuntime
     /// <summary>The instance id.</summary>
     string InstanceId { get; }
 
+    /// <summary>True while the orchestration replays history: nothing it emits (spans, metrics) may be emitted again.</summary>
+    bool IsReplaying { get; }
+
     /// <summary>The replay-safe current time (the orchestration's, never the machine's).</summary>
     DateTimeOffset UtcNow { get; }
 

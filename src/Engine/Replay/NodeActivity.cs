@@ -50,7 +50,15 @@ internal sealed class NodeActivity
                 ErrorTypes.ValidationError, $"Node '{request.Command.NodeId}' is not in workflow '{request.Workflow}' version {request.Version}.")));
         }
 
-        var outcome = await _executor.ExecuteAsync(new NodeWork(request.InstanceId, node.Definition, request.Command), cancellationToken);
+        var work = new NodeWork(request.InstanceId, node.Definition, request.Command)
+        {
+            Workflow = request.Workflow,
+            Version = request.Version,
+            Trace = request.Trace,
+            Epoch = request.Epoch,
+            ScheduledAt = request.ScheduledAt,
+        };
+        var outcome = await _executor.ExecuteAsync(work, cancellationToken);
         return NodeResult.From(outcome);
     }
 }

@@ -5,6 +5,7 @@ using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Telemetry;
 
 namespace Serverless.Engine.Replay;
 
@@ -84,8 +85,8 @@ internal sealed class OrchestrationDriver
         }
         else
         {
-            _state = Decider.Create(_plan, _runtime.InstanceId, input.Input, _runtime.UtcNow);
-            decision = Decide(_plan, _state, new InstanceStarted(NextEventId()), _runtime.UtcNow);
+            _state = Decider.Create(_plan, _runtime.InstanceId, input.Input, _runtime.UtcNow) with { Trace = input.Trace };
+            decision = DecideAndObserve(new InstanceStarted(NextEventId()));
         }
 
         while (true)
@@ -134,8 +135,21 @@ internal sealed class OrchestrationDriver
             }
 
             var @event = await NextEventAsync(input.Continuation?.Generation ?? 0);
-            decision = Decide(_plan, _state, @event, _runtime.UtcNow);
+            decision = DecideAndObserve(@event);
         }
+    }
+
+    // WARNING: spans and metrics go out only when the event is new, never while replaying history.
+    private Decision DecideAndObserve(WorkflowEvent @event)
+    {
+        var now = _runtime.UtcNow;
+        var decision = Decide(_plan!, _state!, @event, now);
+        if (!_runtime.IsReplaying)
+        {
+            DecisionTelemetry.Observe(_plan!, _state!, @event, decision.State, now);
+        }
+
+        return decision;
     }
 
     private WorkflowPlan CompileDefinition(string workflow, DefinitionSnapshot snapshot)
@@ -170,7 +184,7 @@ internal sealed class OrchestrationDriver
         }
 
         return continuation.Rerun
-            ? Decide(_plan!, _state, new RerunRequested(NextEventId()), _runtime.UtcNow)
+            ? DecideAndObserve(new RerunRequested(NextEventId()))
             : new Decision(_state, ImmutableArray<WorkflowCommand>.Empty);
     }
 
@@ -235,13 +249,21 @@ internal sealed class OrchestrationDriver
                     _outstanding.Add(new Outstanding(
                         OutstandingKind.Node,
                         run.Key,
-                        _runtime.RunNodeAsync(new NodeActivityRequest(_runtime.InstanceId, _plan!.Name, _plan.Version, run))));
+                        _runtime.RunNodeAsync(new NodeActivityRequest(_runtime.InstanceId, _plan!.Name, _plan.Version, run)
+                        {
+                            Trace = _state!.Trace,
+                            Epoch = _state.Epoch,
+                            ScheduledAt = _state.Nodes.TryGetValue(run.Path, out var decided) ? decided.AttemptStartedAt ?? decided.StartedAt : null,
+                        })));
                     break;
                 case StartChild child:
                     _outstanding.Add(new Outstanding(
                         OutstandingKind.Child,
                         child.ChildInstanceId,
-                        _runtime.RunChildAsync(new ChildRequest(child.ChildInstanceId, child.Workflow, child.Version, child.Input))));
+                        _runtime.RunChildAsync(new ChildRequest(child.ChildInstanceId, child.Workflow, child.Version, child.Input)
+                        {
+                            Trace = _state!.Trace?.ForChild(_runtime.InstanceId, _state.Epoch),
+                        })));
                     break;
             }
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Serverless.Engine.Telemetry;
 
 namespace Serverless.Engine.Replay;
 
@@ -14,4 +15,9 @@ internal sealed record OrchestrationInput(
     string Workflow,
     int? Version,
     JsonElement Input,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Continuation? Continuation = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Continuation? Continuation = null)
+{
+    /// <summary>The trace of the instance (its start request's, or the parent's run for a child); null before traces.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public InstanceTrace? Trace { get; init; }
+}

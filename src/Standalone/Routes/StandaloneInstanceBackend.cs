@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
+using Serverless.Engine.Telemetry;
 using Serverless.HttpApi;
 using Serverless.Standalone.Runtime;
 using Serverless.Standalone.Storage;
@@ -17,8 +18,8 @@ internal sealed class StandaloneInstanceBackend(
     public const string Connection = "Storage";
 
     /// <inheritdoc/>
-    public Task<StartConflict?> StartAsync(WorkflowPlan workflow, string instanceId, JsonElement input, CancellationToken cancellationToken)
-        => client.StartAsync(workflow, instanceId, input, cancellationToken);
+    public Task<StartConflict?> StartAsync(WorkflowPlan workflow, string instanceId, JsonElement input, InstanceTrace trace, CancellationToken cancellationToken)
+        => client.StartAsync(workflow, instanceId, input, trace, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<NodeStateLookup> GetNodeStateAsync(string instanceId, CancellationToken cancellationToken)
@@ -66,7 +67,10 @@ internal sealed class StandaloneInstanceBackend(
 
     /// <inheritdoc/>
     public Task<ApiError?> RaiseEventAsync(string instanceId, string eventName, JsonElement payload, CancellationToken cancellationToken)
-        => client.SendAsync(instanceId, new EventRaised(EventIds.Raised(), eventName, payload), cancellationToken);
+        => client.SendAsync(
+            instanceId,
+            new EventRaised(EventIds.Raised(), eventName, payload) { Cause = System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } raise ? raise.Id : null },
+            cancellationToken);
 
     /// <inheritdoc/>
     public Task<ApiError?> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken)

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
+using Serverless.Engine.Telemetry;
 using Serverless.Engine.Registry;
 using Serverless.HttpApi;
 using Serverless.Standalone.Storage;
-using Serverless.Standalone.Telemetry;
 
 namespace Serverless.Standalone.Runtime;
 
@@ -13,7 +13,6 @@ internal sealed class InstanceClient(
     DefinitionRegistry registry,
     InstanceStore store,
     InstanceRuntime runtime,
-    HostMetrics metrics,
     TimeProvider time,
     ILogger<InstanceClient> logger)
 {
@@ -21,9 +20,9 @@ internal sealed class InstanceClient(
     /// Starts an instance of the resolved <paramref name="workflow"/>, or finds the same start already made
     /// (idempotent); a conflict names what the id is already taken by.
     /// </summary>
-    public async Task<StartConflict?> StartAsync(WorkflowPlan workflow, string instanceId, JsonElement input, CancellationToken cancellationToken)
+    public async Task<StartConflict?> StartAsync(WorkflowPlan workflow, string instanceId, JsonElement input, InstanceTrace trace, CancellationToken cancellationToken)
     {
-        var state = Decider.Create(workflow, instanceId, input, time.GetUtcNow());
+        var state = Decider.Create(workflow, instanceId, input, time.GetUtcNow()) with { Trace = trace };
         var (created, record) = await runtime.CreateAsync(new InstanceRecord(state, InstanceRecord.EmptyOutbox, null, false, default, null), workflow, cancellationToken);
         if (!created)
         {
@@ -43,7 +42,6 @@ internal sealed class InstanceClient(
             return null;
         }
 
-        metrics.InstanceStarted();
         Log.InstanceCreated(logger, instanceId, workflow.Name, workflow.Version);
         return null;
     }

@@ -16,7 +16,7 @@ internal sealed partial class InstanceRuntime
             {
                 if (record.Outbox.TryGetValue(OutboxKeys.Run(run.Path), out var pending) && ReferenceEquals(pending, run))
                 {
-                    _runner.Start(id, actor.Partition, plan, run);
+                    _runner.Start(record.State, actor.Partition, plan, run);
                 }
             }
 
@@ -91,12 +91,14 @@ internal sealed partial class InstanceRuntime
         }
         else
         {
-            var state = Decider.Create(resolved, start.ChildInstanceId, start.Input, _time.GetUtcNow());
+            var state = Decider.Create(resolved, start.ChildInstanceId, start.Input, _time.GetUtcNow()) with
+            {
+                Trace = parentState.Trace?.ForChild(parentState.InstanceId, parentState.Epoch),
+            };
             var record = new InstanceRecord(state, InstanceRecord.EmptyOutbox, new ParentRef(parentState.InstanceId, start.Path), false, default, null);
             var (created, existing) = await _store.TryInsertAsync(record, CancellationToken.None);
             if (created)
             {
-                _metrics.InstanceStarted();
                 Log.InstanceCreated(_logger, start.ChildInstanceId, start.Workflow, resolved.Version);
                 Seed(existing);
             }

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Azure;
+using System.Diagnostics;
 using Serverless.Engine.Decisions;
+using Serverless.Engine.Telemetry;
 using Serverless.Standalone.Storage;
 
 namespace Serverless.Standalone.Runtime;
@@ -115,6 +117,7 @@ internal sealed partial class InstanceRuntime
         var parentNotified = record.ParentNotified;
         var applied = 0;
         var accepted = new List<InboxItem>(batch.Count);
+        List<Observation>? observed = null;
         foreach (var item in batch)
         {
             if (item.Checked && state.Status.IsFinal)
@@ -138,7 +141,9 @@ internal sealed partial class InstanceRuntime
             {
                 if (!state.Status.IsFinal)
                 {
-                    state = state with { Status = InstanceStatus.Failed, Error = failure, CompletedAt = now, LastUpdatedAt = now };
+                    var failedState = state with { Status = InstanceStatus.Failed, Error = failure, CompletedAt = now, LastUpdatedAt = now };
+                    (observed ??= []).Add(new Observation(state, null, failedState));
+                    state = failedState;
                     commands.Add(new FailInstance(failure));
                     applied++;
                 }
@@ -149,6 +154,7 @@ internal sealed partial class InstanceRuntime
                 if (!ReferenceEquals(decision.State, state))
                 {
                     applied++;
+                    (observed ??= []).Add(new Observation(state, @event, decision.State));
                 }
 
                 state = decision.State;
@@ -162,6 +168,8 @@ internal sealed partial class InstanceRuntime
         var finished = !wasFinal && state.Status.IsFinal;
         var ended = actor.TryEndBatch(generation, next, changed, accepted, () =>
         {
+            // Saved: its spans and metrics are emitted now, once (a batch lost with a failed save is applied again).
+            Observe(resolved, observed, now);
             Dispatch(actor, next, resolved, commands, runNodes: false);
             if (finished)
             {
@@ -307,16 +315,22 @@ internal sealed partial class InstanceRuntime
     private static bool OutboxEquals(ImmutableSortedDictionary<string, WorkflowCommand> a, ImmutableSortedDictionary<string, WorkflowCommand> b)
         => ReferenceEquals(a, b) || (a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var c) && ReferenceEquals(c, p.Value)));
 
+    private static void Observe(WorkflowPlan plan, List<Observation>? observed, DateTimeOffset now)
+    {
+        foreach (var (before, @event, after) in observed ?? [])
+        {
+            var cause = @event is EventRaised { Cause: { } traceparent } && ActivityContext.TryParse(traceparent, null, isRemote: true, out var context)
+                ? context
+                : default;
+            DecisionTelemetry.Observe(plan, before, @event, after, now, cause);
+        }
+    }
+
     private void Finished(InstanceRecord record)
     {
         Log.InstanceFinished(_logger, record.State.InstanceId, record.State.Status.ToString());
-        if (record.State.Status == InstanceStatus.Completed)
-        {
-            _metrics.InstanceCompleted();
-        }
-        else
-        {
-            _metrics.InstanceFailed();
-        }
     }
+
+    /// <summary>One applied change, kept until its save for <see cref="DecisionTelemetry"/>.</summary>
+    private sealed record Observation(InstanceState Before, WorkflowEvent? Event, InstanceState After);
 }

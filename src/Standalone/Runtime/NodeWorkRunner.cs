@@ -47,8 +47,9 @@ internal sealed class NodeWorkRunner : IDisposable
     public long TotalInFlight => _inflight.Sum(v => Interlocked.Read(ref v));
 
     /// <summary>Starts one attempt unless the partition is being handed over (then the outbox keeps it for the next owner).</summary>
-    public void Start(string instanceId, int partition, WorkflowPlan plan, RunNode command)
+    public void Start(InstanceState state, int partition, WorkflowPlan plan, RunNode command)
     {
+        var instanceId = state.InstanceId;
         if (!_partitions.MayStart(partition))
         {
             Log.NodeWorkNotStarted(_logger, command.Key, instanceId, partition);
@@ -74,7 +75,14 @@ internal sealed class NodeWorkRunner : IDisposable
         {
             try
             {
-                var outcome = await RunAsync(new NodeWork(instanceId, node.Definition, command));
+                var outcome = await RunAsync(new NodeWork(instanceId, node.Definition, command)
+                {
+                    Workflow = state.Workflow,
+                    Version = state.Version,
+                    Trace = state.Trace,
+                    Epoch = state.Epoch,
+                    ScheduledAt = state.Nodes.TryGetValue(command.Path, out var decided) ? decided.AttemptStartedAt ?? decided.StartedAt : null,
+                });
                 Completed?.Invoke(instanceId, outcome);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -94,7 +102,6 @@ internal sealed class NodeWorkRunner : IDisposable
     {
         var key = work.Command.Key;
         await _slots.WaitAsync(_stopping.Token);
-        var started = _time.GetTimestamp();
         try
         {
             using var timeout = work.Command.Timeout is { } t ? new CancellationTokenSource(t, _time) : new CancellationTokenSource();
@@ -114,7 +121,7 @@ internal sealed class NodeWorkRunner : IDisposable
                 outcome = NodeOutcome.Failure(new WorkflowError(ErrorTypes.ActivityError, $"Node '{work.Command.Path}' threw {ex.GetType().Name}: {ex.Message}"));
             }
 
-            _metrics.NodeExecuted(_time.GetElapsedTime(started));
+            _metrics.NodeExecuted();
             return outcome switch
             {
                 NodeOutcome.Succeeded ok when JsonSize(ok.Output) > _options.MaxPayloadBytes => new NodeFailed(EventIds.NodeDone(key), key,

@@ -4,6 +4,7 @@ using Serverless.DurableTask.Http;
 using Serverless.DurableTask.Tests.Infrastructure;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Replay;
+using Serverless.Engine.Telemetry;
 
 namespace Serverless.DurableTask.Tests.OnAzurite;
 
@@ -54,7 +55,7 @@ public sealed class BlobCheckpointStoreTests(DurableTaskFixture fixture)
         await store.SaveAsync("cp-reused", Checkpoint(50, 500), ct);
         var backend = new DurableInstanceBackend(fixture.Hub.Client, store);
         var plan = await fixture.Hub.Registry.ResolveAsync("cp-seq", null, ct);
-        Assert.Null(await backend.StartAsync(plan!, "cp-reused", JsonSerializer.SerializeToElement(3), ct));
+        Assert.Null(await backend.StartAsync(plan!, "cp-reused", JsonSerializer.SerializeToElement(3), InstanceTrace.Under(default), ct));
         await fixture.Hub.WaitAsync("cp-reused", ct);
 
         var state = await fixture.Hub.StateAsync("cp-reused", ct);

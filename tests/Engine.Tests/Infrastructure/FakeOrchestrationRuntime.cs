@@ -25,6 +25,8 @@ internal sealed class FakeOrchestrationRuntime : IOrchestrationRuntime
 
     public string InstanceId { get; init; } = "order-1";
 
+    public bool IsReplaying { get; set; }
+
     public DateTimeOffset UtcNow { get; set; }
 
     public DefinitionSnapshot? Definition { get; }

@@ -101,6 +101,8 @@ public sealed class WorkflowCompilerTests
     {
         public string InstanceId => "wide-1";
 
+        public bool IsReplaying => false;
+
         public DateTimeOffset UtcNow => new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
         public Task<DefinitionSnapshot?> LoadDefinitionAsync(string workflow, int? version)

@@ -190,6 +190,8 @@ public sealed class OrchestrationDriverWorkflowTests
 
             public string InstanceId => instanceId;
 
+            public bool IsReplaying => false;
+
             public DateTimeOffset UtcNow { get; private set; } = Start;
 
             public OrchestrationInput? ContinuedWith { get; set; }

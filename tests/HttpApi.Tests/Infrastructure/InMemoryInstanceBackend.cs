@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
+using Serverless.Engine.Telemetry;
 using Serverless.Engine.Testing;
 
 namespace Serverless.HttpApi.Tests.Infrastructure;
@@ -61,7 +62,7 @@ internal sealed class InMemoryInstanceBackend : IInstanceBackend
         }
     }
 
-    public Task<StartConflict?> StartAsync(WorkflowPlan workflow, string instanceId, JsonElement input, CancellationToken cancellationToken)
+    public Task<StartConflict?> StartAsync(WorkflowPlan workflow, string instanceId, JsonElement input, InstanceTrace trace, CancellationToken cancellationToken)
     {
         lock (_gate)
         {

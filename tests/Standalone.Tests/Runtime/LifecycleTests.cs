@@ -48,13 +48,17 @@ public sealed class LifecycleTests(AzuriteFixture azurite)
 
         var metrics = await Poll.UntilAsync(
             () => host.Client.GetStringAsync("/metrics", ct),
-            text => text.Contains("serverless_instances_completed", StringComparison.Ordinal),
+            text => text.Contains("workflow_run_duration_seconds_count{", StringComparison.Ordinal),
             ct,
-            "the completed counter to be exported");
+            "the run duration to be exported");
 
-        Assert.Contains("serverless_instances_started", metrics, StringComparison.Ordinal);
-        Assert.Contains("serverless_node_duration", metrics, StringComparison.Ordinal);
-        Assert.Contains("serverless_events_applied", metrics, StringComparison.Ordinal);
+        // OpenTelemetry names (dot-separated, seconds) as Prometheus shows them; never an instance id as a label. (This
+        // host's test executor stands in for the node executors, so there are no node metrics here.)
+        Assert.Contains("workflow_run_active{", metrics, StringComparison.Ordinal);
+        Assert.Contains("workflow_run_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Contains("serverless_host_events_applied_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("serverless_host_queue_depth", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("metrics-1", metrics, StringComparison.Ordinal);
         var health = await host.Client.GetFromJsonAsync<JsonObject>("/healthz", ct);
         Assert.Equal("healthy", health!["status"]!.GetValue<string>());
         Assert.Equal(4, health["partitions"]!.AsArray().Count);

@@ -148,8 +148,9 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
 
             // Exactly once: no instance completes near the outage's start, so every completion is counted once.
             var metrics = await client.GetStringAsync("/metrics", ct);
-            var completed = metrics.Split('\n').Single(l => l.StartsWith("serverless_instances_completed_total", StringComparison.Ordinal));
-            Assert.Equal(Count, double.Parse(completed.Split(' ')[1], CultureInfo.InvariantCulture));
+            var completed = metrics.Split('\n').Single(l => l.StartsWith("workflow_run_duration_seconds_count{", StringComparison.Ordinal)
+                && l.Contains("workflow_result=\"completed\"", StringComparison.Ordinal));
+            Assert.Equal(Count, double.Parse(completed.Split("} ")[1].Split(' ')[0], CultureInfo.InvariantCulture));
             Assert.Equal(0, counters["poisonMessages"]!.GetValue<long>());
         }
         catch
