@@ -13,13 +13,14 @@ internal sealed class LoopbackNodeExecutor : INodeExecutor, IDisposable
     private readonly ServiceProvider _services;
     private readonly INodeExecutor _executor;
 
-    /// <summary>Builds the executors over <paramref name="configuration"/>.</summary>
-    public LoopbackNodeExecutor(IReadOnlyDictionary<string, string?> configuration)
+    /// <summary>Builds the executors over <paramref name="configuration"/>; <paramref name="configure"/> adds services (activities).</summary>
+    public LoopbackNodeExecutor(IReadOnlyDictionary<string, string?> configuration, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build());
         services.AddLogging();
         services.AddWorkflowExecutors(options => options.Http.Network.AllowLoopback = true);
+        configure?.Invoke(services);
         _services = services.BuildServiceProvider();
         _executor = _services.GetRequiredService<INodeExecutor>();
     }
