@@ -1,3 +1,7 @@
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serverless.Engine.Telemetry;
 using Spectre.Console.Cli;
 
 namespace Serverless.Cli;
@@ -18,6 +22,15 @@ internal static class Program
             config.ConfigureConsole(output);
             CliApp.Configure(config, errors);
         });
+        // Spans go out over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the standard variables configure the exporter);
+        // disposing the provider at exit flushes them.
+        using var tracing = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 }
+            ? Sdk.CreateTracerProviderBuilder()
+                .ConfigureResource(resource => resource.AddService("swf"))
+                .AddSource(WorkflowTelemetry.Name)
+                .AddOtlpExporter()
+                .Build()
+            : null;
         using var cancel = new CancellationTokenSource();
         System.Console.CancelKeyPress += (_, e) =>
         {

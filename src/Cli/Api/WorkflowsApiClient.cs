@@ -24,7 +24,7 @@ internal sealed class WorkflowsApiClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         var endpoint = connection.Endpoint.AbsoluteUri.EndsWith('/') ? connection.Endpoint : new Uri(connection.Endpoint.AbsoluteUri + "/");
-        _http = handler is null ? new HttpClient() : new HttpClient(handler);
+        _http = new HttpClient(new TracingHandler(handler ?? new SocketsHttpHandler { ActivityHeadersPropagator = null }));
         _http.BaseAddress = endpoint;
 
         // Above the status long-poll's 30 s wait.

@@ -1,5 +1,7 @@
 using Serverless.Cli.Api;
+using System.Diagnostics;
 using Serverless.Cli.Configuration;
+using Serverless.Engine.Telemetry;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -16,6 +18,10 @@ internal abstract class ApiCommand<TSettings> : AsyncCommand<TSettings>
 
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+
+        // One trace per command (under TRACEPARENT when a script sets it); each API call is a client span in it.
+        using var span = WorkflowTelemetry.Source.StartActivity($"swf {context.Name}", ActivityKind.Internal, CommandTrace.Parent(Environment.GetEnvironmentVariable));
         using var client = new WorkflowsApiClient(ConnectionResolver.Resolve(settings, Environment.GetEnvironmentVariable));
         return await RunAsync(settings, client, cancellationToken);
     }
