@@ -37,7 +37,7 @@ public static class WorkflowTelemetry
     internal static Histogram<double> NodeDuration { get; } = Meter.CreateHistogram<double>(
         "workflow.node.duration", "s", "Duration of one attempt of node work (http, activity).", advice: DurationAdvice(300));
 
-    /// <summary><c>workflow.node.retries</c>: failed attempts a retry followed, by node type and error type.</summary>
+    /// <summary><c>workflow.node.retries</c>: failed attempts a retry followed, by workflow, node type and error type.</summary>
     internal static Counter<long> NodeRetries { get; } = Meter.CreateCounter<long>(
         "workflow.node.retries", "{retry}", "Failed node attempts that a retry followed.");
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Engine;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Registry;
+using Serverless.Engine.Telemetry;
 using Serverless.Standalone.Storage;
 using Serverless.Standalone.Telemetry;
 
@@ -196,7 +197,9 @@ internal sealed partial class InstanceRuntime : IDisposable
             return (inserted, existing);
         }
 
-        var decision = Decider.Decide(plan, pending.State, new InstanceStarted(EventIds.Start), _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        var started = new InstanceStarted(EventIds.Start);
+        var decision = Decider.Decide(plan, pending.State, started, now);
         var outbox = NextOutbox(pending.Outbox, decision.Commands, decision.State, new HashSet<string>(StringComparer.Ordinal));
         var (created, record) = await _store.TryInsertAsync(pending with { State = decision.State, Outbox = outbox }, cancellationToken);
         if (!created)
@@ -205,6 +208,7 @@ internal sealed partial class InstanceRuntime : IDisposable
         }
 
         _metrics.EventApplied(1);
+        DecisionTelemetry.Observe(plan, pending.State, started, decision.State, now);
         Seed(record);
         var actor = GetActor(id);
         Dispatch(actor, record, plan, decision.Commands, runNodes: true);
