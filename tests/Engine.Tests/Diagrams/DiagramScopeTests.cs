@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Text;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Diagrams;
