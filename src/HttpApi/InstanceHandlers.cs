@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Serverless.Engine.Api;
 using Serverless.Engine.Registry;
 using Serverless.Engine.Telemetry;
@@ -65,7 +67,10 @@ internal static partial class InstanceHandlers
 
         var id = instanceId ?? $"{name}-{Guid.NewGuid():N}";
         using var span = RequestSpans.Start($"start {workflow.Name}", request, Spans.InstanceTags(workflow.Name, workflow.Version, id));
-        var trace = InstanceTrace.Under(span?.Context ?? RequestSpans.CallerContext(request));
+        var trace = InstanceTrace.Under(span?.Context ?? RequestSpans.CallerContext(request)) with
+        {
+            RecordPayloads = request.HttpContext.RequestServices.GetService<IOptions<TraceOptions>>()?.Value.RecordPayloads == true,
+        };
         if (await backend.StartAsync(workflow, id, input, trace, cancellationToken) is { } conflict)
         {
             RequestSpans.Refused(span, StatusCodes.Status409Conflict);

@@ -80,6 +80,7 @@ public static class StandaloneHost
         services.AddSingleton<HostMetrics>();
         services.AddWorkflowExecutors();
         services.AddOptions<WorkflowExecutorOptions>().BindConfiguration("Executors");
+        services.AddOptions<TraceOptions>().BindConfiguration("Telemetry");
         services.AddWorkflowActivity<EchoActivity>(EchoActivity.Name);
         services.AddSingleton<NodeWorkRunner>();
         services.AddSingleton<InstanceRuntime>();

@@ -56,6 +56,12 @@ internal sealed class NodeExecutor(HttpNodeExecutor http, ActivityNodeExecutor a
         if (span is not null)
         {
             span.SetTag(TraceAttributes.Result, result);
+            if (work.Trace?.RecordPayloads == true)
+            {
+                span.SetTag(TraceAttributes.Input, Spans.Payload(work.Command.Input));
+                span.SetTag(TraceAttributes.Output, Spans.Payload((outcome as NodeOutcome.Succeeded)?.Output));
+            }
+
             if (error is not null)
             {
                 // An http node's span already has the HTTP error type (a status code or the exception's).

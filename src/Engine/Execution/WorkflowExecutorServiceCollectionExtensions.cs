@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Engine.Telemetry;
 
 namespace Serverless.Engine.Execution;
 
@@ -22,6 +23,7 @@ public static partial class WorkflowExecutorServiceCollectionExtensions
     public static IServiceCollection AddWorkflowExecutors(this IServiceCollection services, Action<WorkflowExecutorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<TraceOptions>();
         var options = services.AddOptions<WorkflowExecutorOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkflowExecutorOptions>, WorkflowExecutorOptionsValidator>());
         if (configure is not null)

@@ -94,6 +94,12 @@ internal static class DecisionTelemetry
             tags.Add(TraceAttributes.ErrorType, error.Type);
         }
 
+        if (trace.RecordPayloads)
+        {
+            Spans.AddPayload(ref tags, TraceAttributes.Input, after.Input);
+            Spans.AddPayload(ref tags, TraceAttributes.Output, after.Output);
+        }
+
         Spans.Emit(
             $"run {after.Workflow}",
             ActivityKind.Consumer,

@@ -20,6 +20,9 @@ namespace Serverless.Engine.Telemetry;
 /// <param name="TraceState">The W3C <c>tracestate</c> of the start request's context, if any.</param>
 public sealed record InstanceTrace(string TraceId, string? ParentSpanId, bool Sampled, string? TraceState = null)
 {
+    /// <summary>Whether the instance's spans carry its payloads (<see cref="TraceOptions.RecordPayloads"/> when it started).</summary>
+    public bool RecordPayloads { get; init; }
+
     /// <summary>The trace of an instance started under <paramref name="parent"/> (a fresh sampled trace when it is default).</summary>
     public static InstanceTrace Under(ActivityContext parent) => parent == default
         ? new InstanceTrace(ActivityTraceId.CreateRandom().ToHexString(), null, true)

@@ -72,6 +72,27 @@ internal static class Spans
         CultureInfo.InvariantCulture,
         $"00-{context.TraceId.ToHexString()}-{context.SpanId.ToHexString()}-{((context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "01" : "00")}");
 
+    /// <summary>Adds <c>workflow.input</c> or <c>workflow.output</c>: the JSON, cut at <see cref="TraceOptions.MaxPayloadLength"/>.</summary>
+    public static void AddPayload(ref TagList tags, string name, System.Text.Json.JsonElement? value)
+    {
+        if (Payload(value) is { } text)
+        {
+            tags.Add(name, text);
+        }
+    }
+
+    /// <summary>The JSON text of <paramref name="value"/> for an attribute, cut at <see cref="TraceOptions.MaxPayloadLength"/>; null when undefined.</summary>
+    public static string? Payload(System.Text.Json.JsonElement? value)
+    {
+        if (value is not { ValueKind: not System.Text.Json.JsonValueKind.Undefined } json)
+        {
+            return null;
+        }
+
+        var text = json.GetRawText();
+        return text.Length <= TraceOptions.MaxPayloadLength ? text : string.Concat(text.AsSpan(0, TraceOptions.MaxPayloadLength - 1), "…");
+    }
+
     /// <summary>The attributes every span of an instance carries.</summary>
     public static TagList InstanceTags(string workflow, int version, string instanceId) => new()
     {

@@ -42,6 +42,12 @@ public static class TraceAttributes
     /// <summary>What kind of work a dispatch lag measures: <c>node</c> or <c>timer</c>.</summary>
     public const string DispatchKind = "workflow.dispatch.kind";
 
+    /// <summary>The run's or the attempt's input as JSON, only with <see cref="TraceOptions.RecordPayloads"/>.</summary>
+    public const string Input = "workflow.input";
+
+    /// <summary>The run's or the attempt's output as JSON, only with <see cref="TraceOptions.RecordPayloads"/>.</summary>
+    public const string Output = "workflow.output";
+
     /// <summary>The OpenTelemetry error type: the workflow error type (<c>HttpError</c>, <c>Timeout</c>, ...).</summary>
     public const string ErrorType = "error.type";
 }
