@@ -58,6 +58,10 @@ public sealed class SecretTelemetryTests(AzuriteFixture azurite, ITestOutputHelp
         var failed = mine.Where(s => s.OperationName == "GET bad").ToList();
         Assert.Equal(2, failed.Count);
         Assert.All(failed, s => Assert.Equal(ActivityStatusCode.Error, s.Status));
+
+        // The failure's message and the span's URL name the request (as written, query cut): where a leak would show.
+        Assert.All(failed, s => Assert.Contains($"127.0.0.1:{closed}/fail", s.StatusDescription, StringComparison.Ordinal));
+        Assert.All(failed, s => Assert.Equal($"http://127.0.0.1:{closed}/fail", s.GetTagItem("url.full")));
         Assert.Contains(mine, s => s.OperationName == "GET ok" && s.GetTagItem(TraceAttributes.Result) as string == "succeeded");
         Assert.Contains(logs.Lines, l => l.Contains(id, StringComparison.Ordinal));
 
