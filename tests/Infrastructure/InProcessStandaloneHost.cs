@@ -19,7 +19,7 @@ internal static class InProcessStandaloneHost
     /// Starts the host and returns it with its address once healthy. <paramref name="settings"/> add to (or override) the
     /// storage settings; <paramref name="executor"/>, when given, runs every node's work; console logging at
     /// <paramref name="consoleLogLevel"/>, none when null; <paramref name="apiKey"/> is sent while waiting for health when
-    /// the host is configured with one.
+    /// the host is configured with one; <paramref name="logging"/>, when given, adds to the logging (a capturing provider).
     /// </summary>
     public static async Task<(WebApplication App, Uri Address)> StartAsync(
         string connectionString,
@@ -28,7 +28,8 @@ internal static class InProcessStandaloneHost
         IReadOnlyDictionary<string, string?>? settings = null,
         INodeExecutor? executor = null,
         LogLevel? consoleLogLevel = null,
-        string? apiKey = null)
+        string? apiKey = null,
+        Action<ILoggingBuilder>? logging = null)
     {
         var builder = StandaloneHost.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
         var config = new Dictionary<string, string?>
@@ -47,6 +48,8 @@ internal static class InProcessStandaloneHost
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level);
         }
+
+        logging?.Invoke(builder.Logging);
 
         if (executor is not null)
         {
