@@ -56,4 +56,46 @@ public sealed class RequestSpansTests(AzuriteFixture azurite)
         Assert.Equal(record!.State.Trace!.RunSpanId(id, 0), run.SpanId);
         Assert.All(ofInstance.Where(s => s.OperationName.StartsWith("activity", StringComparison.Ordinal)), s => Assert.Equal(run.SpanId, s.ParentSpanId));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Start_RecordPayloads_SpansCarryInputsAndOutputsOnlyWhenOn(bool record)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = cts.Token;
+        var id = $"payloads-{record}-{Guid.NewGuid():N}";
+        using var spans = new SpanRecorder();
+        using var executor = new LoopbackNodeExecutor(new Dictionary<string, string?>(), s => s.AddTracedActivities());
+        var (app, address) = await InProcessStandaloneHost.StartAsync(
+            azurite.ConnectionString,
+            "traces",
+            ct,
+            new Dictionary<string, string?> { ["Telemetry:RecordPayloads"] = record ? "true" : "false" },
+            executor: executor);
+        await using var _ = app;
+        using var client = new HttpClient { BaseAddress = address };
+        var api = new WorkflowApi(client);
+        await api.PutWorkflowAsync("""
+            {"name":"payloads","nodes":{"one":{"type":"activity","activity":"echo","input":{"n":"${{ input.n }}"}}},
+             "output":"${{ nodes.one.output }}"}
+            """, ct);
+        await api.StartAsync("payloads", id, """{"n":42}""", ct);
+        await api.WaitForFinalAsync(id, ct);
+
+        var all = await spans.WaitForAsync(s => s.Any(a => a.OperationName == "run payloads" && a.GetTagItem(TraceAttributes.InstanceId) as string == id), ct);
+        var run = Assert.Single(all, s => s.OperationName == "run payloads" && s.GetTagItem(TraceAttributes.InstanceId) as string == id);
+        var attempt = Assert.Single(all, s => s.OperationName == "activity one" && s.GetTagItem(TraceAttributes.InstanceId) as string == id);
+        if (record)
+        {
+            Assert.Equal("""{"n":42}""", run.GetTagItem(TraceAttributes.Input));
+            Assert.Equal("""{"n":42}""", run.GetTagItem(TraceAttributes.Output));
+            Assert.Equal("""{"n":42}""", attempt.GetTagItem(TraceAttributes.Input));
+            Assert.Equal("""{"n":42}""", attempt.GetTagItem(TraceAttributes.Output));
+        }
+        else
+        {
+            Assert.All([run, attempt], s => Assert.DoesNotContain(s.TagObjects, t => t.Key is TraceAttributes.Input or TraceAttributes.Output));
+        }
+    }
 }
