@@ -89,7 +89,17 @@ internal sealed class NodeExecutor(HttpNodeExecutor http, ActivityNodeExecutor a
         var tags = Spans.InstanceTags(work.Workflow ?? "", work.Version, work.InstanceId);
         Spans.AddNode(ref tags, command.Path, work.Node);
         tags.Add(TraceAttributes.Attempt, NodeAttemptNumber(work));
-        var parent = work.Trace?.RunContext(work.InstanceId, work.Epoch) ?? default;
+        System.Diagnostics.ActivityContext parent;
+        try
+        {
+            parent = work.Trace?.RunContext(work.InstanceId, work.Epoch) ?? default;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            // A trace it cannot read costs the attempt its parent, never its run.
+            parent = default;
+        }
+
         return work.Node is HttpNode
             ? WorkflowTelemetry.Source.StartActivity(HttpNodeExecutor.SpanName(work), ActivityKind.Client, parent, tags)
             : WorkflowTelemetry.Source.StartActivity($"{type} {work.Node.Id}", ActivityKind.Internal, parent, tags);

@@ -31,6 +31,18 @@ internal static class DecisionTelemetry
             return;
         }
 
+        try
+        {
+            Record(plan, before, @event, after, now, cause);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or OverflowException)
+        {
+            // Telemetry never fails a run: a state it cannot read (a stored trace id that is not hex) costs its spans only.
+        }
+    }
+
+    private static void Record(WorkflowPlan plan, InstanceState before, WorkflowEvent? @event, InstanceState after, DateTimeOffset now, ActivityContext cause)
+    {
         var workflow = new KeyValuePair<string, object?>(TraceAttributes.Workflow, after.Workflow);
         var runStarted = (before.StartedAt is null && after.StartedAt is not null) || after.Epoch != before.Epoch;
         if (runStarted)
