@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Serverless.DurableTask.Http;
 using Serverless.Engine.Registry;
 using Serverless.Engine.Replay;
 
@@ -52,14 +53,22 @@ internal sealed class WorkflowActivities
         return _checkpoints.SaveAsync(request.InstanceId, request.Checkpoint, cancellationToken);
     }
 
-    /// <summary><see cref="TaskNames.TerminateInstance"/>: terminates a child instance; one that already ended is logged, not failed.</summary>
+    /// <summary>
+    /// <see cref="TaskNames.TerminateInstance"/>: terminates a child instance, recording the end of its run when it had
+    /// not ended; one that already ended is logged, not failed.
+    /// </summary>
     public async Task TerminateInstanceAsync(TerminateRequest request, DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(client);
         try
         {
+            var instance = await client.GetInstanceAsync(request.InstanceId, getInputsAndOutputs: true, cancellationToken);
             await client.TerminateInstanceAsync(request.InstanceId, request.Reason, cancellationToken);
+            if (instance is not null && !DurableStatus.IsFinal(instance.RuntimeStatus))
+            {
+                await TerminatedRuns.ObserveAsync(instance, DateTimeOffset.UtcNow, _checkpoints, cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

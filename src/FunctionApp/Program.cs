@@ -6,6 +6,7 @@ using Serverless.Samples.Activities;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddServerlessWorkflows(builder.Configuration);
+builder.Services.AddFunctionsTelemetry(builder.Configuration);
 
 // Your C# activities for `activity` nodes: services.AddWorkflowActivity<TActivity>("name"), as the sample does.
 builder.Services.AddSampleActivities();

@@ -1,6 +1,8 @@
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Azure.Storage.Blobs;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +25,15 @@ internal static class ServiceCollectionExtensions
 
     /// <summary>The configuration section of the app's storage account, as the Functions host reads it.</summary>
     public const string StorageSection = "AzureWebJobsStorage";
+
+    /// <summary>The Application Insights connection string; the Azure Monitor exporter is added when it is set.</summary>
+    public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>
+    /// How the Functions host authenticates to Application Insights: <c>Authorization=AAD</c> (with <c>ClientId=</c> of a
+    /// user-assigned identity) for Entra authentication, as the Bicep sets it.
+    /// </summary>
+    public const string ApplicationInsightsAuthenticationString = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
 
     public static IServiceCollection AddServerlessWorkflows(this IServiceCollection services, IConfiguration configuration)
     {
@@ -63,6 +74,61 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<WorkflowActivities>();
         services.AddWorkflowExecutors(executors => configuration.GetSection($"{Section}:Executors").Bind(executors));
         return services;
+    }
+
+    /// <summary>
+    /// The worker's OpenTelemetry: the Functions worker's defaults (its resource and invocation spans, which
+    /// <c>"telemetryMode": "OpenTelemetry"</c> in host.json hands over from the host), the workflow spans and metrics with
+    /// the OTLP and console exporters the standard variables ask for, and Azure Monitor when
+    /// <see cref="ApplicationInsightsConnectionString"/> is set, with a managed identity credential when
+    /// <see cref="ApplicationInsightsAuthenticationString"/> asks for Entra authentication (local authentication is off
+    /// on the Bicep's Application Insights).
+    /// </summary>
+    public static IServiceCollection AddFunctionsTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var telemetry = services.AddOpenTelemetry();
+        telemetry.UseFunctionsWorkerDefaults();
+        telemetry.AddWorkflowTelemetry(configuration);
+        if (string.IsNullOrWhiteSpace(configuration[ApplicationInsightsConnectionString]))
+        {
+            return services;
+        }
+
+        telemetry.UseAzureMonitorExporter();
+        if (EntraCredentialSection(configuration[ApplicationInsightsAuthenticationString]) is { } section)
+        {
+            services.AddOptions<AzureMonitorExporterOptions>()
+                .Configure<AzureComponentFactory>((options, factory) => options.Credential ??= factory.CreateTokenCredential(section));
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// The credential settings (<c>credential</c> = <c>managedidentity</c>, <c>clientId</c>) an Application Insights
+    /// authentication string asks for, in the form Microsoft.Extensions.Azure reads them; null unless it says
+    /// <c>Authorization=AAD</c>.
+    /// </summary>
+    internal static IConfigurationSection? EntraCredentialSection(string? authenticationString)
+    {
+        var parts = (authenticationString ?? "")
+            .Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2, StringSplitOptions.TrimEntries))
+            .Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.OrdinalIgnoreCase);
+        if (!parts.TryGetValue("Authorization", out var authorization) || !string.Equals(authorization, "AAD", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var settings = new Dictionary<string, string?> { ["ApplicationInsights:credential"] = "managedidentity" };
+        if (parts.TryGetValue("ClientId", out var clientId) && !string.IsNullOrEmpty(clientId))
+        {
+            settings["ApplicationInsights:clientId"] = clientId;
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection("ApplicationInsights");
     }
 
     /// <summary>

@@ -187,8 +187,24 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
         => SignalAsync(instanceId, () => _client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken), cancellationToken);
 
     /// <inheritdoc/>
-    public Task<ApiError?> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken)
-        => SignalAsync(instanceId, () => _client.TerminateInstanceAsync(instanceId, reason, cancellationToken), cancellationToken);
+    /// <remarks>The orchestration never sees the terminate: the run's end (its span and metrics) is recorded here once it is requested.</remarks>
+    public async Task<ApiError?> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken)
+    {
+        var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        if (instance is null)
+        {
+            return InstanceErrors.NotFound(instanceId);
+        }
+
+        if (DurableStatus.IsFinal(instance.RuntimeStatus))
+        {
+            return InstanceErrors.Final(instanceId);
+        }
+
+        await _client.TerminateInstanceAsync(instanceId, reason, cancellationToken);
+        await TerminatedRuns.ObserveAsync(instance, DateTimeOffset.UtcNow, _checkpoints, cancellationToken);
+        return null;
+    }
 
     /// <inheritdoc/>
     public Task<ApiError?> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken)

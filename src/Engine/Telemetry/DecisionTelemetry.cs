@@ -81,29 +81,56 @@ internal static class DecisionTelemetry
         }
     }
 
-    private static void RunEnded(InstanceState before, InstanceState after, DateTimeOffset now)
+    /// <summary>
+    /// Records the end of a run: <c>workflow.run.active</c> down and <c>workflow.run.duration</c> when it had started,
+    /// and the run span (its id derived from <paramref name="trace"/>) when the instance has a trace. Applied events
+    /// end runs through <see cref="Observe"/>; a durable host calls this itself for a run it terminates from outside,
+    /// which the orchestration never sees.
+    /// </summary>
+    /// <param name="workflow">The workflow name.</param>
+    /// <param name="version">The workflow version.</param>
+    /// <param name="instanceId">The instance id.</param>
+    /// <param name="epoch">The rerun epoch of the run that ended.</param>
+    /// <param name="trace">The instance's trace; null emits no span.</param>
+    /// <param name="createdAt">When the instance was created: the span's start when the run never started.</param>
+    /// <param name="startedAt">When the run started (its rerun, for a rerun); null when it never started (no metrics then).</param>
+    /// <param name="endedAt">When it ended.</param>
+    /// <param name="status">The final status.</param>
+    /// <param name="error">The error of a failed run.</param>
+    internal static void RunEnded(
+        string workflow,
+        int version,
+        string instanceId,
+        int epoch,
+        InstanceTrace? trace,
+        DateTimeOffset createdAt,
+        DateTimeOffset? startedAt,
+        DateTimeOffset endedAt,
+        InstanceStatus status,
+        WorkflowError? error)
     {
-        var result = Result(after.Status);
-        var started = after.RerunAt ?? after.StartedAt;
-        var end = after.CompletedAt ?? now;
-        if (started is { } s)
+        ArgumentNullException.ThrowIfNull(workflow);
+        ArgumentNullException.ThrowIfNull(instanceId);
+        var result = Result(status);
+        if (startedAt is { } s)
         {
-            var workflow = new KeyValuePair<string, object?>(TraceAttributes.Workflow, after.Workflow);
-            WorkflowTelemetry.RunActive.Add(-1, workflow);
-            WorkflowTelemetry.RunDuration.Record(Seconds(end - s), workflow, new KeyValuePair<string, object?>(TraceAttributes.Result, result));
+            var workflowTag = new KeyValuePair<string, object?>(TraceAttributes.Workflow, workflow);
+            WorkflowTelemetry.RunActive.Add(-1, workflowTag);
+            WorkflowTelemetry.RunDuration.Record(Seconds(endedAt - s), workflowTag, new KeyValuePair<string, object?>(TraceAttributes.Result, result));
         }
 
-        if (after.Trace is not { } trace)
+        if (trace is null)
         {
             return;
         }
 
-        var tags = Spans.InstanceTags(after.Workflow, after.Version, after.InstanceId);
-        tags.Add(TraceAttributes.Epoch, after.Epoch);
+        var tags = Spans.InstanceTags(workflow, version, instanceId);
+        tags.Add(TraceAttributes.Epoch, epoch);
         tags.Add(TraceAttributes.Result, result);
-        if (after.Error is { } error && after.Status == InstanceStatus.Failed)
+        var failure = status == InstanceStatus.Failed ? error : null;
+        if (failure is not null)
         {
-            tags.Add(TraceAttributes.ErrorType, error.Type);
+            tags.Add(TraceAttributes.ErrorType, failure.Type);
         }
 
         if (trace.RecordPayloads)
@@ -113,15 +140,28 @@ internal static class DecisionTelemetry
         }
 
         Spans.Emit(
-            $"run {after.Workflow}",
+            $"run {workflow}",
             ActivityKind.Consumer,
             trace.ParentContext,
-            started ?? before.CreatedAt,
-            end,
+            startedAt ?? createdAt,
+            endedAt,
             tags,
-            trace.RunSpanId(after.InstanceId, after.Epoch),
-            after.Status == InstanceStatus.Failed ? after.Error : null);
+            trace.RunSpanId(instanceId, epoch),
+            failure);
     }
+
+    private static void RunEnded(InstanceState before, InstanceState after, DateTimeOffset now)
+        => RunEnded(
+            after.Workflow,
+            after.Version,
+            after.InstanceId,
+            after.Epoch,
+            after.Trace,
+            before.CreatedAt,
+            after.RerunAt ?? after.StartedAt,
+            after.CompletedAt ?? now,
+            after.Status,
+            after.Error);
 
     private static void TimerEnded(WorkflowPlan plan, InstanceState before, InstanceState after, TimerState timer, DateTimeOffset now)
     {

@@ -118,13 +118,14 @@ public sealed class PublishedArtifactTests : IClassFixture<PublishedArtifactTest
     }
 
     [Fact]
-    public void HostJson_ConfiguresTheTaskHubOnAzureStorageAndTheApiRoutePrefix()
+    public void HostJson_ConfiguresTheTaskHubOnAzureStorageTheApiRoutePrefixAndOpenTelemetry()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(_publish.PathOf("host.json")));
         var extensions = host.RootElement.GetProperty("extensions");
         var durable = extensions.GetProperty("durableTask");
 
         Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
+        Assert.Equal("OpenTelemetry", host.RootElement.GetProperty("telemetryMode").GetString());
         Assert.Equal("api", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
         Assert.Equal("%TASKHUB_NAME%", durable.GetProperty("hubName").GetString());
         Assert.Equal("AzureStorage", durable.GetProperty("storageProvider").GetProperty("type").GetString());
