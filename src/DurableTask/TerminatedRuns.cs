@@ -37,7 +37,7 @@ internal static class TerminatedRuns
             var epoch = continuation.Rerun ? state.Epoch + 1 : state.Epoch;
             var startedAt = continuation.Rerun ? (pending ? null : instance.CreatedAt) : state.RerunAt ?? state.StartedAt;
             DecisionTelemetry.RunEnded(
-                state.Workflow, state.Version, instance.InstanceId, epoch, state.Trace ?? input.Trace, state.CreatedAt, startedAt, endedAt, InstanceStatus.Terminated, null);
+                state.Workflow, state.Version, instance.InstanceId, epoch, state.Trace ?? input.Trace, state.CreatedAt, startedAt, endedAt, InstanceStatus.Terminated, null, state.Input);
             return;
         }
 
@@ -45,6 +45,6 @@ internal static class TerminatedRuns
             ?? (await checkpoints.LoadAsync(instance.InstanceId, cancellationToken))?.ReadState().Version
             ?? 0;
         DecisionTelemetry.RunEnded(
-            input.Workflow, version, instance.InstanceId, 0, input.Trace, instance.CreatedAt, pending ? null : instance.CreatedAt, endedAt, InstanceStatus.Terminated, null);
+            input.Workflow, version, instance.InstanceId, 0, input.Trace, instance.CreatedAt, pending ? null : instance.CreatedAt, endedAt, InstanceStatus.Terminated, null, input.Input);
     }
 }

@@ -12,6 +12,7 @@ using Serverless.DurableTask.Storage;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Registry;
 using Serverless.Engine.Replay;
+using Serverless.Engine.Telemetry;
 using Serverless.HttpApi;
 using Serverless.Standalone.Storage;
 
@@ -73,6 +74,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<IDefinitionSource>(sp => new DefinitionStoreSource(sp.GetRequiredService<IDefinitionStore>()));
         services.AddSingleton<WorkflowActivities>();
         services.AddWorkflowExecutors(executors => configuration.GetSection($"{Section}:Executors").Bind(executors));
+        services.AddOptions<TraceOptions>().Bind(configuration.GetSection($"{Section}:Telemetry"));
         return services;
     }
 

@@ -97,6 +97,8 @@ internal static class DecisionTelemetry
     /// <param name="endedAt">When it ended.</param>
     /// <param name="status">The final status.</param>
     /// <param name="error">The error of a failed run.</param>
+    /// <param name="input">The run's input, for <see cref="InstanceTrace.RecordPayloads"/>.</param>
+    /// <param name="output">The run's output, for <see cref="InstanceTrace.RecordPayloads"/>.</param>
     internal static void RunEnded(
         string workflow,
         int version,
@@ -107,7 +109,9 @@ internal static class DecisionTelemetry
         DateTimeOffset? startedAt,
         DateTimeOffset endedAt,
         InstanceStatus status,
-        WorkflowError? error)
+        WorkflowError? error,
+        System.Text.Json.JsonElement? input = null,
+        System.Text.Json.JsonElement? output = null)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         ArgumentNullException.ThrowIfNull(instanceId);
@@ -135,8 +139,8 @@ internal static class DecisionTelemetry
 
         if (trace.RecordPayloads)
         {
-            Spans.AddPayload(ref tags, TraceAttributes.Input, after.Input);
-            Spans.AddPayload(ref tags, TraceAttributes.Output, after.Output);
+            Spans.AddPayload(ref tags, TraceAttributes.Input, input);
+            Spans.AddPayload(ref tags, TraceAttributes.Output, output);
         }
 
         Spans.Emit(
@@ -161,7 +165,9 @@ internal static class DecisionTelemetry
             after.RerunAt ?? after.StartedAt,
             after.CompletedAt ?? now,
             after.Status,
-            after.Error);
+            after.Error,
+            after.Input,
+            after.Output);
 
     private static void TimerEnded(WorkflowPlan plan, InstanceState before, InstanceState after, TimerState timer, DateTimeOffset now)
     {
