@@ -17,15 +17,23 @@ internal sealed class WorkflowActivities
     private readonly IDefinitionSource _definitions;
     private readonly ICheckpointStore _checkpoints;
     private readonly ILogger<WorkflowActivities> _logger;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates the activities over the engine's services.</summary>
-    public WorkflowActivities(DefinitionRegistry registry, IDefinitionSource definitions, Serverless.Engine.Execution.INodeExecutor executor, ICheckpointStore checkpoints, ILogger<WorkflowActivities> logger)
+    /// <summary>Creates the activities over the engine's services; <paramref name="time"/> is the system clock when null.</summary>
+    public WorkflowActivities(
+        DefinitionRegistry registry,
+        IDefinitionSource definitions,
+        Serverless.Engine.Execution.INodeExecutor executor,
+        ICheckpointStore checkpoints,
+        ILogger<WorkflowActivities> logger,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         _definitions = definitions ?? throw new ArgumentNullException(nameof(definitions));
         _nodes = new NodeActivity(definitions, executor, registry.Compiler);
         _checkpoints = checkpoints ?? throw new ArgumentNullException(nameof(checkpoints));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary><see cref="TaskNames.RunNode"/>: runs one attempt of node work.</summary>
@@ -67,7 +75,7 @@ internal sealed class WorkflowActivities
             await client.TerminateInstanceAsync(request.InstanceId, request.Reason, cancellationToken);
             if (instance is not null && !DurableStatus.IsFinal(instance.RuntimeStatus))
             {
-                await TerminatedRuns.ObserveAsync(instance, DateTimeOffset.UtcNow, _checkpoints, cancellationToken);
+                await TerminatedRuns.ObserveAsync(instance, _time.GetUtcNow(), _checkpoints, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -5,9 +5,9 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Engine.Api;
 using Serverless.Engine.Decisions;
-using Serverless.Engine.Telemetry;
 using Serverless.Engine.Registry;
 using Serverless.Engine.Replay;
+using Serverless.Engine.Telemetry;
 using Serverless.HttpApi;
 
 namespace Serverless.DurableTask.Http;
@@ -24,6 +24,7 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
     private readonly ICheckpointStore _checkpoints;
     private readonly Func<HttpRequest, string, CheckStatusResponse>? _checkStatus;
     private readonly DefinitionRegistry? _registry;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the backend for one client (the Functions binding makes one per invocation).</summary>
     /// <param name="client">The durable client.</param>
@@ -40,8 +41,13 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
     /// nodes in node detail. Null shows the last checkpoint as it is, a history of the instance's start and end only,
     /// and node detail without child ids.
     /// </param>
+    /// <param name="time">The clock a terminated run's end is read from; the system's when null.</param>
     public DurableInstanceBackend(
-        DurableTaskClient client, ICheckpointStore checkpoints, Func<HttpRequest, string, CheckStatusResponse>? checkStatus = null, DefinitionRegistry? registry = null)
+        DurableTaskClient client,
+        ICheckpointStore checkpoints,
+        Func<HttpRequest, string, CheckStatusResponse>? checkStatus = null,
+        DefinitionRegistry? registry = null,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(checkpoints);
@@ -49,6 +55,7 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
         _checkpoints = checkpoints;
         _checkStatus = checkStatus;
         _registry = registry;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <inheritdoc/>
@@ -202,7 +209,7 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
         }
 
         await _client.TerminateInstanceAsync(instanceId, reason, cancellationToken);
-        await TerminatedRuns.ObserveAsync(instance, DateTimeOffset.UtcNow, _checkpoints, cancellationToken);
+        await TerminatedRuns.ObserveAsync(instance, _time.GetUtcNow(), _checkpoints, cancellationToken);
         return null;
     }
 

@@ -117,7 +117,7 @@ internal sealed class DiagramScope
             LoopNode loop => loop.Body,
             _ => null,
         };
-        return new DiagramNode(node.Id, TypeOf(node), path, layer, body is null ? null : Of(body.Nodes, path));
+        return new DiagramNode(node.Id, NodeTypeNames.Of(node), path, layer, body is null ? null : Of(body.Nodes, path));
     }
 
     /// <summary>
@@ -189,19 +189,4 @@ internal sealed class DiagramScope
 
     private const string Succeeded = "succeeded";
 
-    /// <summary>The node's <c>type</c> as the format spells it.</summary>
-    internal static string TypeOf(NodeDefinition node) => node switch
-    {
-        HttpNode => "http",
-        ActivityNode => "activity",
-        SetNode => "set",
-        SwitchNode => "switch",
-        ForeachNode => "foreach",
-        LoopNode => "loop",
-        WaitNode => "wait",
-        EventNode => "event",
-        WorkflowNode => "workflow",
-        FailNode => "fail",
-        _ => "node",
-    };
 }

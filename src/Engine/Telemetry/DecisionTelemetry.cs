@@ -278,7 +278,7 @@ internal static class DecisionTelemetry
             WorkflowTelemetry.NodeRetries.Add(
                 1,
                 new KeyValuePair<string, object?>(TraceAttributes.Workflow, after.Workflow),
-                new KeyValuePair<string, object?>(TraceAttributes.NodeType, Spans.NodeTypeName(definition)),
+                new KeyValuePair<string, object?>(TraceAttributes.NodeType, NodeTypeNames.Of(definition)),
                 new KeyValuePair<string, object?>(TraceAttributes.ErrorType, error.Type));
         }
     }

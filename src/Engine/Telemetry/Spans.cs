@@ -107,7 +107,7 @@ internal static class Spans
         tags.Add(TraceAttributes.NodeId, NodePath.NodeId(path));
         if (node is not null)
         {
-            tags.Add(TraceAttributes.NodeType, NodeTypeName(node));
+            tags.Add(TraceAttributes.NodeType, NodeTypeNames.Of(node));
         }
 
         tags.Add(TraceAttributes.NodePath, path);
@@ -116,22 +116,6 @@ internal static class Spans
             tags.Add(TraceAttributes.Iteration, iteration);
         }
     }
-
-    /// <summary>The node type as the definition spells it.</summary>
-    public static string NodeTypeName(NodeDefinition node) => node switch
-    {
-        HttpNode => "http",
-        ActivityNode => "activity",
-        SetNode => "set",
-        SwitchNode => "switch",
-        ForeachNode => "foreach",
-        LoopNode => "loop",
-        WaitNode => "wait",
-        EventNode => "event",
-        WorkflowNode => "workflow",
-        FailNode => "fail",
-        _ => "unknown",
-    };
 
     /// <summary>The innermost iteration index in <paramref name="path"/> (<c>each[3].fetch</c>: 3), or null at the top.</summary>
     public static int? Iteration(string path)

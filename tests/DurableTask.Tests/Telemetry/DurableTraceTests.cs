@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.DurableTask.Client;
 using Serverless.DurableTask.Http;
 using Serverless.Engine.Telemetry;
+using Serverless.Testing;
 
 namespace Serverless.DurableTask.Tests.Telemetry;
 
@@ -15,17 +16,6 @@ namespace Serverless.DurableTask.Tests.Telemetry;
 [Collection(TracedTaskHubCollection.Name)]
 public sealed class DurableTraceTests(TracedTaskHubFixture fixture)
 {
-    private const string Traced = """
-        {"name":"dt-traced","nodes":{
-          "fetch":{"type":"http","request":{"method":"GET","url":"ECHO/items?page=1"}},
-          "each":{"type":"foreach","items":"${{ [1, 2] }}","runAfter":["fetch"],"body":{"nodes":{
-            "one":{"type":"activity","activity":"echo","input":"${{ item }}"}}}},
-          "flaky":{"type":"activity","activity":"flaky","input":{"failures":1,"value":3},
-            "retry":{"maxAttempts":2,"interval":"PT0.1S","jitter":"none"}},
-          "approve":{"type":"event","event":"approve"}},
-         "output":"${{ nodes.flaky.output }}"}
-        """;
-
     private static CancellationToken Timeout(int seconds = 90) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
@@ -39,7 +29,7 @@ public sealed class DurableTraceTests(TracedTaskHubFixture fixture)
     {
         var ct = Timeout();
         var caller = Caller();
-        await StartAsync(Traced.Replace("ECHO/", fixture.Echo.BaseUri.ToString(), StringComparison.Ordinal), "dt-traced-1", caller, ct);
+        await StartAsync(TracedWorkflows.FanOutRetryEvent("dt-traced", fixture.Echo.BaseUri), "dt-traced-1", caller, ct);
         await WaitUntilRunningAsync("dt-traced-1", "approve", ct);
         await fixture.Hub.Client.RaiseEventAsync("dt-traced-1", "approve", true, ct);
         var meta = await fixture.Hub.WaitAsync("dt-traced-1", ct);

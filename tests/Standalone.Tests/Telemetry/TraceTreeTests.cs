@@ -12,17 +12,6 @@ namespace Serverless.Standalone.Tests.Telemetry;
 [Collection(AzuriteCollection.Name)]
 public sealed class TraceTreeTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
-    private const string Definition = """
-        {"name":"traced","nodes":{
-          "fetch":{"type":"http","request":{"method":"GET","url":"ECHO/items?page=1"}},
-          "each":{"type":"foreach","items":"${{ [1, 2] }}","runAfter":["fetch"],"body":{"nodes":{
-            "one":{"type":"activity","activity":"echo","input":"${{ item }}"}}}},
-          "flaky":{"type":"activity","activity":"flaky","input":{"failures":1,"value":3},
-            "retry":{"maxAttempts":2,"interval":"PT0.1S","jitter":"none"}},
-          "approve":{"type":"event","event":"approve"}},
-         "output":"${{ nodes.flaky.output }}"}
-        """;
-
     [Fact]
     public async Task Instance_FanOutRetryEventAndHttp_YieldsExactlyTheExpectedTree()
     {
@@ -36,7 +25,7 @@ public sealed class TraceTreeTests(AzuriteFixture azurite, ITestOutputHelper out
         await using var _ = app;
         using var client = new HttpClient { BaseAddress = address };
         var api = new WorkflowApi(client);
-        await api.PutWorkflowAsync(Definition.Replace("ECHO/", echo.BaseUri.ToString(), StringComparison.Ordinal), ct);
+        await api.PutWorkflowAsync(TracedWorkflows.FanOutRetryEvent("traced", echo.BaseUri), ct);
 
         await api.StartAsync("traced", id, "{}", ct);
         await WaitForEventNodeAsync(api, id, "approve", ct);
