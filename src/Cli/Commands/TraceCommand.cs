@@ -23,6 +23,8 @@ internal sealed class TraceCommand(IAnsiConsole console) : ApiCommand<TraceComma
             {
                 await Out.Live(InstanceTree.Build(snapshot, DateTimeOffset.UtcNow)).StartAsync(async context =>
                 {
+                    // A live display draws on refresh only: the tree shows now, not at the instance's first change.
+                    context.Refresh();
                     await InstanceFollower.FollowAsync(client, settings.Id, snapshot.Status, null, async status =>
                     {
                         snapshot = await InstanceSnapshot.LoadAsync(client, settings.Id, status, cancellationToken);

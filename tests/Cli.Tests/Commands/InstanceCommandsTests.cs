@@ -48,7 +48,9 @@ public sealed class InstanceCommandsTests(CliFixture fixture)
         Assert.Equal(0, (await fixture.RunAsync("start", "cli-live", "--id", "cli-live-1")).ExitCode);
         await fixture.WaitForStatusAsync("cli-live-1", "Running");
 
-        var follow = fixture.RunOnTerminalAsync("trace", "cli-live-1", "--follow");
+        // The event is raised once the live display has drawn the waiting instance, so there is a change to redraw.
+        var (follow, console) = fixture.StartOnTerminal("trace", "cli-live-1", "--follow");
+        await CliFixture.WaitForOutputAsync(console, "Running");
         Assert.Equal(0, (await fixture.RunAsync("raise", "cli-live-1", "go", "--data", "{}")).ExitCode);
         var result = await follow;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Serverless.Testing;
 using Spectre.Console.Cli.Testing;
+using Spectre.Console.Testing;
 
 namespace Serverless.Cli.Tests.Infrastructure;
 
@@ -80,17 +81,38 @@ public sealed class CliFixture : IAsyncLifetime
     /// Runs <c>swf</c> with <paramref name="args"/> and <c>--config</c> on a test console that says it is an interactive
     /// ANSI terminal, and keeps the escape sequences in the output (60 s at most).
     /// </summary>
-    public async Task<CommandAppResult> RunOnTerminalAsync(params string[] args)
+    public Task<CommandAppResult> RunOnTerminalAsync(params string[] args) => StartOnTerminal(args).Run;
+
+    /// <summary>
+    /// Starts what <see cref="RunOnTerminalAsync"/> runs and returns at once with its console, so a test can wait for
+    /// what it has drawn so far (<see cref="WaitForOutputAsync"/>) before it changes the instance.
+    /// </summary>
+    public (Task<CommandAppResult> Run, TestConsole Console) StartOnTerminal(params string[] args)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var tester = new CommandAppTester();
         tester.Console.Profile.Capabilities.Ansi = true;
         tester.Console.Profile.Capabilities.Interactive = true;
         tester.Console.EmitAnsiSequences = true;
         tester.Configure(config => CliApp.Configure(config, tester.Console));
-        var result = await tester.RunAsync([.. args, "--config", ConfigFile], timeout.Token);
-        Assert.DoesNotContain(ApiKey, result.Output, StringComparison.Ordinal);
-        return result;
+        return (RunAsync(), tester.Console);
+
+        async Task<CommandAppResult> RunAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var result = await tester.RunAsync([.. args, "--config", ConfigFile], timeout.Token);
+            Assert.DoesNotContain(ApiKey, result.Output, StringComparison.Ordinal);
+            return result;
+        }
+    }
+
+    /// <summary>Polls (every 20 ms, 30 s at most) until <paramref name="console"/> has written <paramref name="text"/>.</summary>
+    public static async Task WaitForOutputAsync(TestConsole console, string text)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!console.Output.Contains(text, StringComparison.Ordinal))
+        {
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     /// <summary>The instance's status object, read directly over HTTP; null for 404.</summary>
