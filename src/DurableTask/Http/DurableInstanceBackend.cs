@@ -191,35 +191,28 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
     /// <inheritdoc/>
     /// <remarks>Durable Task queues the event for the orchestration; the queue bound is the decider's, so this never answers 429.</remarks>
     public Task<ApiError?> RaiseEventAsync(string instanceId, string eventName, JsonElement payload, CancellationToken cancellationToken)
-        => SignalAsync(instanceId, () => _client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken), cancellationToken);
+        => SignalAsync(instanceId, _ => _client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken), cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>The orchestration never sees the terminate: the run's end (its span and metrics) is recorded here once it is requested.</remarks>
-    public async Task<ApiError?> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken)
-    {
-        var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
-        if (instance is null)
-        {
-            return InstanceErrors.NotFound(instanceId);
-        }
-
-        if (DurableStatus.IsFinal(instance.RuntimeStatus))
-        {
-            return InstanceErrors.Final(instanceId);
-        }
-
-        await _client.TerminateInstanceAsync(instanceId, reason, cancellationToken);
-        await TerminatedRuns.ObserveAsync(instance, _time.GetUtcNow(), _checkpoints, cancellationToken);
-        return null;
-    }
+    public Task<ApiError?> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken)
+        => SignalAsync(
+            instanceId,
+            async instance =>
+            {
+                await _client.TerminateInstanceAsync(instanceId, reason, cancellationToken);
+                await TerminatedRuns.ObserveAsync(instance, _time.GetUtcNow(), _checkpoints, cancellationToken);
+            },
+            cancellationToken,
+            withInputs: true);
 
     /// <inheritdoc/>
     public Task<ApiError?> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken)
-        => SignalAsync(instanceId, () => _client.SuspendInstanceAsync(instanceId, reason, cancellationToken), cancellationToken);
+        => SignalAsync(instanceId, _ => _client.SuspendInstanceAsync(instanceId, reason, cancellationToken), cancellationToken);
 
     /// <inheritdoc/>
     public Task<ApiError?> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken)
-        => SignalAsync(instanceId, () => _client.ResumeInstanceAsync(instanceId, reason, cancellationToken), cancellationToken);
+        => SignalAsync(instanceId, _ => _client.ResumeInstanceAsync(instanceId, reason, cancellationToken), cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>
@@ -252,9 +245,10 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
     }
 
     // 404 unknown and 410 final, as Durable Functions' own routes answer, then the signal.
-    private async Task<ApiError?> SignalAsync(string instanceId, Func<Task> signal, CancellationToken cancellationToken)
+    // 404 unknown, 410 final; otherwise the signal, given the instance as read (with its input when asked).
+    private async Task<ApiError?> SignalAsync(string instanceId, Func<OrchestrationMetadata, Task> signal, CancellationToken cancellationToken, bool withInputs = false)
     {
-        var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        var instance = await _client.GetInstanceAsync(instanceId, getInputsAndOutputs: withInputs, cancellationToken);
         if (instance is null)
         {
             return InstanceErrors.NotFound(instanceId);
@@ -265,7 +259,7 @@ internal sealed class DurableInstanceBackend : IInstanceBackend
             return InstanceErrors.Final(instanceId);
         }
 
-        await signal();
+        await signal(instance);
         return null;
     }
 

@@ -202,7 +202,7 @@ internal static class NodeDetails
         }
 
         var current = new JsonObject { ["attempt"] = node.Attempt };
-        if ((node.AttemptStartedAt ?? node.StartedAt) is { } started)
+        if (node.CurrentAttemptStartedAt is { } started)
         {
             current["startedAt"] = StatusBuilder.FormatTime(started);
         }

@@ -405,7 +405,7 @@ internal sealed partial class DecisionContext
             log = log.RemoveRange(0, log.Length - AttemptLogLimit + 1);
         }
 
-        var attempt = new NodeAttempt(state.Attempt, state.AttemptStartedAt ?? state.StartedAt ?? now, now, failure.Type);
+        var attempt = new NodeAttempt(state.Attempt, state.CurrentAttemptStartedAt ?? now, now, failure.Type);
         return state with { AttemptLog = log.Add(attempt), AttemptLogDropped = dropped };
     }
 

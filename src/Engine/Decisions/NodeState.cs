@@ -37,6 +37,10 @@ public sealed record NodeState
     /// <summary>When it started (or was decided).</summary>
     public DateTimeOffset? StartedAt { get; init; }
 
+    /// <summary>When the current attempt started: <see cref="AttemptStartedAt"/>, or <see cref="StartedAt"/> for the first.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal DateTimeOffset? CurrentAttemptStartedAt => AttemptStartedAt ?? StartedAt;
+
     /// <summary>When it became final.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 

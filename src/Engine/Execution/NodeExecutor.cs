@@ -13,15 +13,14 @@ internal sealed class NodeExecutor(HttpNodeExecutor http, ActivityNodeExecutor a
     public async Task<NodeOutcome> ExecuteAsync(NodeWork work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var type = work.Node switch
+        if (work.Node is not (HttpNode or ActivityNode))
         {
-            HttpNode => "http",
-            ActivityNode => "activity",
-
             // The decider only sends RunNode for http and activity nodes: anything else is a host bug.
-            _ => throw new ArgumentException(
-                $"Node '{work.Node.Id}' is a {work.Node.GetType().Name}; only http and activity nodes are executed.", nameof(work)),
-        };
+            throw new ArgumentException(
+                $"Node '{work.Node.Id}' is a {work.Node.GetType().Name}; only http and activity nodes are executed.", nameof(work));
+        }
+
+        var type = NodeTypeNames.Of(work.Node);
 
         var now = time.GetUtcNow();
         if (work.ScheduledAt is { } scheduled)
@@ -88,7 +87,7 @@ internal sealed class NodeExecutor(HttpNodeExecutor http, ActivityNodeExecutor a
         var command = work.Command;
         var tags = Spans.InstanceTags(work.Workflow ?? "", work.Version, work.InstanceId);
         Spans.AddNode(ref tags, command.Path, work.Node);
-        tags.Add(TraceAttributes.Attempt, NodeAttemptNumber(work));
+        tags.Add(TraceAttributes.Attempt, ActivityNodeExecutor.AttemptOf(command.Key));
         System.Diagnostics.ActivityContext parent;
         try
         {
@@ -103,12 +102,5 @@ internal sealed class NodeExecutor(HttpNodeExecutor http, ActivityNodeExecutor a
         return work.Node is HttpNode
             ? WorkflowTelemetry.Source.StartActivity(HttpNodeExecutor.SpanName(work), ActivityKind.Client, parent, tags)
             : WorkflowTelemetry.Source.StartActivity($"{type} {work.Node.Id}", ActivityKind.Internal, parent, tags);
-    }
-
-    private static int NodeAttemptNumber(NodeWork work)
-    {
-        var key = work.Command.Key;
-        var colon = key.LastIndexOf(':');
-        return int.TryParse(key.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var attempt) ? attempt : 0;
     }
 }

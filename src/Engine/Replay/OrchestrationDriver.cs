@@ -253,7 +253,7 @@ internal sealed class OrchestrationDriver
                         {
                             Trace = _state!.Trace,
                             Epoch = _state.Epoch,
-                            ScheduledAt = _state.Nodes.TryGetValue(run.Path, out var decided) ? decided.AttemptStartedAt ?? decided.StartedAt : null,
+                            ScheduledAt = _state.Nodes.TryGetValue(run.Path, out var decided) ? decided.CurrentAttemptStartedAt : null,
                         })));
                     break;
                 case StartChild child:

@@ -81,7 +81,7 @@ internal sealed class NodeWorkRunner : IDisposable
                     Version = state.Version,
                     Trace = state.Trace,
                     Epoch = state.Epoch,
-                    ScheduledAt = state.Nodes.TryGetValue(command.Path, out var decided) ? decided.AttemptStartedAt ?? decided.StartedAt : null,
+                    ScheduledAt = state.Nodes.TryGetValue(command.Path, out var decided) ? decided.CurrentAttemptStartedAt : null,
                 });
                 Completed?.Invoke(instanceId, outcome);
             }
