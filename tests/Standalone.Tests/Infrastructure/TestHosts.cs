@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -52,135 +51,13 @@ public sealed class InProcessHost : IAsyncDisposable
     }
 }
 
-/// <summary>The host as a real child process (<c>dotnet Serverless.Standalone.dll</c>) with its built-in <c>echo</c> activity.</summary>
-public sealed class HostProcess : IAsyncDisposable
+/// <summary>The tests' client on a host process.</summary>
+public static class HostProcessApi
 {
-    private readonly Process _process;
-    private readonly List<string> _output = [];
-
-    private HostProcess(Process process, HttpClient client)
+    extension(HostProcess host)
     {
-        _process = process;
-        Client = client;
-        Api = new WorkflowApi(client);
-    }
-
-    public HttpClient Client { get; }
-
-    public WorkflowApi Api { get; }
-
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join('\n', _output.TakeLast(60));
-            }
-        }
-    }
-
-    public static async Task<HostProcess> StartAsync(string connectionString, string taskHub, CancellationToken cancellationToken, IDictionary<string, string>? settings = null)
-    {
-        var port = AzuriteFixture.FreePorts(1)[0];
-        var start = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(HostDll());
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["Host__Storage__ConnectionString"] = connectionString;
-        start.Environment["Host__Storage__TaskHub"] = taskHub;
-        start.Environment["Host__LeaseRenewInterval"] = "00:00:02";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Logging__LogLevel__Serverless"] = "Information";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start)!;
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var host = new HostProcess(process, client);
-        process.OutputDataReceived += (_, e) => host.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await host.Api.WaitHealthyAsync(cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            throw new InvalidOperationException("The host process did not become healthy:\n" + host.Output, ex);
-        }
-
-        return host;
-    }
-
-    /// <summary>The process' working set now and its peak so far (the kernel's high-water mark), in bytes.</summary>
-    public (long Current, long Peak) WorkingSet()
-    {
-        _process.Refresh();
-        return (_process.WorkingSet64, _process.PeakWorkingSet64);
-    }
-
-    /// <summary>SIGKILL: no shutdown code runs.</summary>
-    public void Kill()
-    {
-        _process.Kill(entireProcessTree: true);
-        _process.WaitForExit(10_000);
-    }
-
-    /// <summary>SIGTERM and wait for the exit: the host shuts down as a service manager stops it (exporters flush).</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync(cancellationToken);
-        }
-
-        await _process.WaitForExitAsync(cancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Add(line);
-        }
-    }
-
-    private static string HostDll()
-    {
-        var local = Path.Combine(AppContext.BaseDirectory, "Serverless.Standalone.dll");
-        if (File.Exists(Path.Combine(AppContext.BaseDirectory, "Serverless.Standalone.runtimeconfig.json")))
-        {
-            return local;
-        }
-
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        return Path.Combine(AzuriteFixture.RepoRoot, "src", "Standalone", "bin", configuration, "net10.0", "Serverless.Standalone.dll");
+        /// <summary>The workflow API of the process.</summary>
+        public WorkflowApi Api => new(host.Client);
     }
 }
 

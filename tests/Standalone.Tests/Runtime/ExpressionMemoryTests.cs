@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Serverless.Standalone.Tests.Infrastructure;
+using Serverless.Testing;
 using Xunit.Abstractions;
 
 namespace Serverless.Standalone.Tests.Runtime;

@@ -1,4 +1,5 @@
 using Serverless.Standalone.Tests.Infrastructure;
+using Serverless.Testing;
 using Xunit.Abstractions;
 
 namespace Serverless.Standalone.Tests.Runtime;
