@@ -64,8 +64,7 @@ internal sealed class PartitionLeaseBalancer : BackgroundService
         {
             try
             {
-                await _storage.EnsureCreatedAsync(stoppingToken);
-                await Task.WhenAll(Enumerable.Range(0, _options.Partitions).Select(p => EnsureLeaseBlobAsync(p, stoppingToken)));
+                await SetUpStorageAsync(stoppingToken);
                 break;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -146,7 +145,18 @@ internal sealed class PartitionLeaseBalancer : BackgroundService
         }
     }
 
-    private async Task EnsureLeaseBlobAsync(int partition, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates what is missing of the task hub, and one lease blob per partition. The lease blobs are written while the
+    /// containers are being created: on a task hub that exists (every start but the first) that saves a round trip to
+    /// storage; on a new one a write that finds no container waits for the creation and writes again.
+    /// </summary>
+    private async Task SetUpStorageAsync(CancellationToken cancellationToken)
+    {
+        var created = _storage.EnsureCreatedAsync(cancellationToken);
+        await Task.WhenAll(Enumerable.Range(0, _options.Partitions).Select(p => EnsureLeaseBlobAsync(p, created, cancellationToken)).Append(created));
+    }
+
+    private async Task EnsureLeaseBlobAsync(int partition, Task created, CancellationToken cancellationToken)
     {
         var blob = _storage.Leases.GetBlobClient(LeaseBlobName(partition));
         try
@@ -156,6 +166,12 @@ internal sealed class PartitionLeaseBalancer : BackgroundService
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             // Exists (and may be leased).
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The container is being created.
+            await created;
+            await EnsureLeaseBlobAsync(partition, Task.CompletedTask, cancellationToken);
         }
     }
 
@@ -201,28 +217,47 @@ internal sealed class PartitionLeaseBalancer : BackgroundService
             return;
         }
 
-        // Start at a per-host offset so hosts starting together do not all race for partition 0.
+        // Start at a per-host offset so hosts starting together do not all race for partition 0. The leases are asked for
+        // at once (as many as this process lacks), and the partitions taken are recovered at once.
         var offset = (int)((uint)HostId.GetHashCode(StringComparison.Ordinal) % (uint)_options.Partitions);
-        for (var i = 0; i < _options.Partitions && owned.Count < target; i++)
+        var free = new Queue<int>(Enumerable.Range(0, _options.Partitions).Select(i => (i + offset) % _options.Partitions).Where(p => _leases[p] is null));
+        while (owned.Count < target && free.Count > 0)
         {
-            var p = (i + offset) % _options.Partitions;
-            if (_leases[p] is not null)
+            var asked = Enumerable.Range(0, Math.Min(target - owned.Count, free.Count)).Select(_ => free.Dequeue()).ToList();
+            var attempts = asked.Select(p => TryAcquireAsync(p, cancellationToken)).ToList();
+            try
             {
-                continue;
+                await Task.WhenAll(attempts);
+            }
+            catch (Exception) when (attempts.Any(a => a.IsCompletedSuccessfully))
+            {
+                // The leases that were granted are recorded first; the failure is thrown below.
             }
 
-            if (await TryAcquireAsync(p, cancellationToken) is not { } lease)
+            var taken = new List<int>();
+            for (var i = 0; i < asked.Count; i++)
             {
-                continue;
+                if (attempts[i].IsCompletedSuccessfully && attempts[i].Result is { } lease)
+                {
+                    var p = asked[i];
+                    _leases[p] = lease;
+                    owned.Add(p);
+                    _partitions[p] = PartitionState.Owned;
+                    _recovering[p] = new HashSet<string>(StringComparer.Ordinal);
+                    Log.PartitionAcquired(_logger, p);
+                    taken.Add(p);
+                }
             }
 
-            _leases[p] = lease;
-            owned.Add(p);
-            _partitions[p] = PartitionState.Owned;
-            _recovering[p] = new HashSet<string>(StringComparer.Ordinal);
-            Log.PartitionAcquired(_logger, p);
-            await RecoverAsync(p, cancellationToken);
-            _poller.Start(p);
+            await Task.WhenAll(taken.Select(async p =>
+            {
+                await RecoverAsync(p, cancellationToken);
+                _poller.Start(p);
+            }));
+            if (attempts.FirstOrDefault(a => a.IsFaulted) is { } failed)
+            {
+                await failed;
+            }
         }
     }
 
