@@ -4,27 +4,40 @@ using System.Globalization;
 namespace Serverless.Standalone.Bench;
 
 /// <summary>
-/// CPU time of this process and of its child processes (the private Azurite), so a scenario shows whether the host or
-/// the emulator did the work. Linux only (<c>/proc</c>); elsewhere the children count as zero.
+/// CPU time of this process, of its child processes (the private Azurite, and the standalone host when it runs as a
+/// process of its own) and of that host, so a scenario shows whether the host, the emulator or the bench did the work.
+/// Linux only (<c>/proc</c>); elsewhere the children count as zero.
 /// </summary>
-internal readonly record struct CpuMeter(TimeSpan Process, TimeSpan Children, TimeSpan Wall)
+internal readonly record struct CpuMeter(TimeSpan Process, TimeSpan Children, TimeSpan? Host, TimeSpan Wall)
 {
     private static readonly Stopwatch Clock = Stopwatch.StartNew();
 
-    /// <summary>CPU used so far.</summary>
-    public static CpuMeter Sample()
+    /// <summary>CPU used so far; <paramref name="host"/> is the host process' CPU time when it runs in a process of its own.</summary>
+    public static CpuMeter Sample(TimeSpan? host)
     {
         using var self = System.Diagnostics.Process.GetCurrentProcess();
-        return new(self.TotalProcessorTime, ChildrenTime(), Clock.Elapsed);
+        return new(self.TotalProcessorTime, ChildrenTime(), host, Clock.Elapsed);
     }
 
-    /// <summary>What was used between <paramref name="before"/> and now, e.g. <c>CPU 1.2 s bench process + 3.4 s Azurite in 5.0 s</c>.</summary>
-    public static string Since(CpuMeter before)
+    /// <summary>
+    /// What was used between <paramref name="before"/> and now, e.g. <c>CPU 1.2 s bench process + 3.4 s Azurite in 5.0 s</c>,
+    /// or with a host process <c>CPU 0.8 s host process + 3.4 s Azurite + 0.4 s bench process in 5.0 s</c>.
+    /// </summary>
+    public static string Since(CpuMeter before, TimeSpan? host)
     {
-        var now = Sample();
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"CPU {(now.Process - before.Process).TotalSeconds:F1} s bench process + {(now.Children - before.Children).TotalSeconds:F1} s Azurite in {(now.Wall - before.Wall).TotalSeconds:F1} s");
+        var now = Sample(host);
+        var bench = (now.Process - before.Process).TotalSeconds;
+        var children = (now.Children - before.Children).TotalSeconds;
+        var wall = (now.Wall - before.Wall).TotalSeconds;
+        if (now.Host is { } hostNow && before.Host is { } hostBefore)
+        {
+            var hostSeconds = (hostNow - hostBefore).TotalSeconds;
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"CPU {hostSeconds:F1} s host process + {Math.Max(children - hostSeconds, 0):F1} s Azurite + {bench:F1} s bench process in {wall:F1} s");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"CPU {bench:F1} s bench process + {children:F1} s Azurite in {wall:F1} s");
     }
 
     private static TimeSpan ChildrenTime()

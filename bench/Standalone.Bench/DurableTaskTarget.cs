@@ -11,13 +11,15 @@ namespace Serverless.Standalone.Bench;
 
 /// <summary>
 /// The workflow orchestration of src/DurableTask (what the Functions app runs) on the real Durable Task engine with
-/// the Azure Storage provider, through durabletask's gRPC sidecar (<see cref="WorkflowTaskHub"/>), with the sidecar's
-/// default tuning; no-op nodes call <see cref="ScriptedActivities"/>' <c>echo</c>. Times are the orchestrations' own
-/// <c>CreatedAt</c> to <c>LastUpdatedAt</c> (the client's waiting does not count).
+/// the Azure Storage provider, through durabletask's gRPC sidecar (<see cref="WorkflowTaskHub"/>), with the Durable
+/// Functions extension's default settings (<see cref="ApplyDurableFunctionsDefaults"/>); no-op nodes call
+/// <see cref="ScriptedActivities"/>' <c>echo</c>. Times are the orchestrations' own <c>CreatedAt</c> to
+/// <c>LastUpdatedAt</c> (the client's waiting does not count).
 /// </summary>
 internal sealed class DurableTaskTarget : IBenchTarget
 {
     private static readonly TimeSpan ReadyPollInterval = TimeSpan.FromMilliseconds(20);
+    private static int _started;
     private readonly WorkflowTaskHub _hub;
     private readonly StorageRequestCounter _requests;
     private readonly TableClient _history;
@@ -44,12 +46,14 @@ internal sealed class DurableTaskTarget : IBenchTarget
             LoggerFactory = TestLogging.FromEnvironment(),
             ConfigureSettings = settings =>
             {
-                // The provider's default clients, with a counting policy added; nothing else changes.
+                // The provider's default clients, with a counting policy added.
                 settings.StorageAccountClientProvider = requests.ClientsFor(connectionString);
+                ApplyDurableFunctionsDefaults(settings);
                 effective = settings;
             },
         };
-        var taskHub = "benchdt" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        var taskHub = string.Create(
+            CultureInfo.InvariantCulture, $"benchdt{DateTime.UtcNow:HHmmss}n{Interlocked.Increment(ref _started)}");
         var hub = await WorkflowTaskHub.StartAsync(
             connectionString,
             taskHub,
@@ -59,27 +63,46 @@ internal sealed class DurableTaskTarget : IBenchTarget
         var settings = effective is null ? "?" : string.Create(
             CultureInfo.InvariantCulture,
             $"partitions {effective.PartitionCount}, maxQueuePollingInterval {effective.MaxQueuePollingInterval.TotalMilliseconds:F0} ms, "
-            + $"controlQueueBatchSize {effective.ControlQueueBatchSize}, orchestration work items {effective.MaxConcurrentTaskOrchestrationWorkItems}, "
-            + $"activity work items {effective.MaxConcurrentTaskActivityWorkItems}, extended sessions {effective.ExtendedSessionsEnabled}, "
-            + $"table partition management {effective.UseTablePartitionManagement}; status polling {sidecar.StatusPollingInterval.TotalMilliseconds:F0} ms");
+            + $"controlQueueBatchSize {effective.ControlQueueBatchSize}, controlQueueBufferThreshold {effective.ControlQueueBufferThreshold}, "
+            + $"orchestration work items {effective.MaxConcurrentTaskOrchestrationWorkItems}, activity work items {effective.MaxConcurrentTaskActivityWorkItems} "
+            + $"({Environment.ProcessorCount} cores), extended sessions {effective.ExtendedSessionsEnabled}, "
+            + $"table partition management {effective.UseTablePartitionManagement}; sidecar status polling {sidecar.StatusPollingInterval.TotalMilliseconds:F0} ms");
         return new DurableTaskTarget(hub, requests, new TableClient(connectionString, taskHub + "History"), settings);
     }
 
-    public async Task WarmUpAsync(bool cold, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the Durable Functions extension (Microsoft.Azure.WebJobs.Extensions.DurableTask 3.x, outside the Consumption
+    /// plan) hands the Azure Storage provider when host.json sets nothing: <c>AzureStorageOptions</c> (4 partitions,
+    /// control-queue batches of 32, a control-queue buffer of 256 messages, queue polling backing off to at most 30 s)
+    /// and <c>AzureStorageDurabilityProviderFactory</c> (10 orchestrator and 10 activity functions per core at once),
+    /// no extended sessions (<c>DurableTaskOptions</c>), table partition management.
+    /// </summary>
+    private static void ApplyDurableFunctionsDefaults(AzureStorageOrchestrationServiceSettings settings)
+    {
+        settings.PartitionCount = 4;
+        settings.ControlQueueBatchSize = 32;
+        settings.ControlQueueBufferThreshold = 256;
+        settings.MaxQueuePollingInterval = TimeSpan.FromSeconds(30);
+        settings.MaxConcurrentTaskOrchestrationWorkItems = 10 * Environment.ProcessorCount;
+        settings.MaxConcurrentTaskActivityWorkItems = 10 * Environment.ProcessorCount;
+        settings.ExtendedSessionsEnabled = false;
+        settings.UseTablePartitionManagement = true;
+    }
+
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         await _hub.RegisterAsync(Workloads.Chain("bench-warm", 20), cancellationToken);
         var ids = Enumerable.Range(0, 20).Select(i => "warm-" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         await Task.WhenAll(ids.Select(id => _hub.StartAsync("bench-warm", id, Json("1"), cancellationToken)));
         await WaitAllAsync(ids, cancellationToken);
-        if (!cold)
-        {
-            await _hub.RegisterAsync(Workloads.Events("bench-warm-d", 200), cancellationToken);
-            await _hub.StartAsync("bench-warm-d", "warm-d", Json("null"), cancellationToken);
-            await WaitReadyAsync("warm-d", cancellationToken);
-            await RaiseAsync("warm-d", 200, cancellationToken);
-            await WaitAsync("warm-d", cancellationToken);
-        }
+        await _hub.RegisterAsync(Workloads.Events("bench-warm-d", 200), cancellationToken);
+        await _hub.StartAsync("bench-warm-d", "warm-d", Json("null"), cancellationToken);
+        await WaitReadyAsync("warm-d", cancellationToken);
+        await RaiseAsync("warm-d", 200, cancellationToken);
+        await WaitAsync("warm-d", cancellationToken);
     }
+
+    public TimeSpan? HostCpuTime() => null;
 
     public Task<ScenarioResult> RunAsync(string scenario, CancellationToken cancellationToken) => scenario switch
     {
@@ -102,7 +125,7 @@ internal sealed class DurableTaskTarget : IBenchTarget
         var seconds = Elapsed(meta);
         var after = _requests.Current;
         ExpectOutput(meta, "1", "A");
-        return new($"{100 / seconds:F0} nodes/s ({seconds:F2} s)", (after - before).PerStep(100, seconds), await StepTimesAsync("a", cancellationToken));
+        return new(100 / seconds, $"{100 / seconds:F0} nodes/s ({seconds:F2} s)", (after - before).PerStep(100, seconds), await StepTimesAsync("a", cancellationToken));
     }
 
     private async Task<ScenarioResult> ScenarioBAsync(CancellationToken cancellationToken)
@@ -114,7 +137,7 @@ internal sealed class DurableTaskTarget : IBenchTarget
         var seconds = Elapsed(meta);
         var after = _requests.Current;
         ExpectOutput(meta, Workloads.ForeachItems.ToString(CultureInfo.InvariantCulture), "B");
-        return new($"{Workloads.ForeachItems / seconds:F0} nodes/s ({seconds:F2} s)", (after - before).PerStep(Workloads.ForeachItems, seconds));
+        return new(Workloads.ForeachItems / seconds, $"{Workloads.ForeachItems / seconds:F0} nodes/s ({seconds:F2} s)", (after - before).PerStep(Workloads.ForeachItems, seconds));
     }
 
     private async Task<ScenarioResult> ScenarioCAsync(CancellationToken cancellationToken)
@@ -128,6 +151,7 @@ internal sealed class DurableTaskTarget : IBenchTarget
         var latencies = metas.Select(Elapsed).Order().ToArray();
         var after = _requests.Current;
         return new(
+            200 / all,
             $"{200 / all:F1} instances/s, p50 {latencies[100]:F2} s, p95 {latencies[190]:F2} s",
             (after - before).PerStep(2000, all));
     }
@@ -149,7 +173,7 @@ internal sealed class DurableTaskTarget : IBenchTarget
         var seconds = (meta.LastUpdatedAt - firstRaise).TotalSeconds;
         var after = _requests.Current;
         ExpectOutput(meta, "99", "D (events consumed out of order?)");
-        return new($"{100 / seconds:F0} events/s ({seconds:F2} s; the raises took {raised:F2} s)", (after - before).PerStep(100, seconds));
+        return new(100 / seconds, $"{100 / seconds:F0} events/s ({seconds:F2} s; the raises took {raised:F2} s)", (after - before).PerStep(100, seconds));
     }
 
     private async Task<ScenarioResult> ScenarioEAsync(CancellationToken cancellationToken)
@@ -175,7 +199,7 @@ internal sealed class DurableTaskTarget : IBenchTarget
             reached.Add(started - metas[i].CreatedAt);
         }
 
-        return new(Figures.Waits(seconds, starting, waits, reached), (after - before).PerStep(200, seconds), await RearmedTimersAsync(ids, cancellationToken));
+        return new(seconds, Figures.Waits(seconds, starting, waits, reached), (after - before).PerStep(200, seconds), await RearmedTimersAsync(ids, cancellationToken));
     }
 
     // The orchestration re-arms a timer the provider delivered before its due time: a wait with more than one

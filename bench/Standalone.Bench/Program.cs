@@ -1,13 +1,18 @@
 using Serverless.Standalone.Bench;
 
-// Scenarios A-E of issue 4 on the standalone host (its HTTP API) and on the Durable Task path (the workflow
-// orchestration of src/DurableTask on the Durable Task engine with the Azure Storage provider, through the gRPC
-// sidecar), each on a private Azurite of its own (disk persistence in a temp folder, or in memory with --in-memory) or
-// on the account in SERVERLESS_BENCH_CONNECTION. With both targets, the standalone host runs first, then the Durable
-// Task path, each after its own warm-up. Usage:
-//   dotnet run -c Release --project bench/Standalone.Bench [-- [--target standalone|durable|both] [--in-memory] [--cold] [A B C D E]]
+// Scenarios A-E of issue 4 on the standalone host (a child process of its own, through its HTTP API) and on the Durable
+// Task path (the workflow orchestration of src/DurableTask on the Durable Task engine with the Azure Storage provider and
+// Durable Functions' default settings, through the gRPC sidecar, in the bench process), each target on a private Azurite
+// of its own (disk persistence in a temp folder, or in memory with --in-memory) or on the account in
+// SERVERLESS_BENCH_CONNECTION. For each target, the first ("cold") figure of a scenario is that scenario run first thing
+// on a freshly started target (a new host process, or a new engine, sidecar and worker), and the warm figure is one
+// target running every scenario after a warm-up; the standalone host is measured with each client mode. Usage:
+//   dotnet run -c Release --project bench/Standalone.Bench [-- [--target standalone|durable|both]
+//       [--client keep-alive|new-connection|both] [--cold-only|--warm-only] [--host-dll PATH] [--in-memory] [A B C D E]]
 //   dotnet run -c Release --project bench/Standalone.Bench -- latency
-var scenarioTimeout = TimeSpan.FromMinutes(5);
+// A bound, not a figure: with Durable Functions' concurrency defaults (10 orchestrations per core), the Durable Task
+// path's C takes over 3 minutes on a loaded 2-core machine.
+var scenarioTimeout = TimeSpan.FromMinutes(10);
 var inMemory = args.Contains("--in-memory");
 if (args is ["latency"] or ["latency", "--in-memory"] or ["--in-memory", "latency"])
 {
@@ -17,104 +22,121 @@ if (args is ["latency"] or ["latency", "--in-memory"] or ["--in-memory", "latenc
     return 0;
 }
 
-var cold = args.Contains("--cold");
-var targetIndex = Array.IndexOf(args, "--target");
-var target = targetIndex >= 0 && targetIndex + 1 < args.Length ? args[targetIndex + 1].ToLowerInvariant() : "both";
-string[] targets = target switch
+var options = BenchOptions.Parse(args);
+var hostDll = HostImage.Resolve(options.HostDll);
+var report = new Report(options.Scenarios);
+Console.WriteLine($"== {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+foreach (var name in options.Targets)
 {
-    "both" => ["standalone", "durable"],
-    "standalone" or "durable" => [target],
-    _ => throw new ArgumentException($"Unknown target '{target}'; use standalone, durable or both."),
-};
-var rest = args.Where((a, i) => a is not "--in-memory" and not "--cold" and not "--target" && (targetIndex < 0 || i != targetIndex + 1)).ToArray();
-var scenarios = rest.Length == 0 ? Workloads.All : rest.Select(a => a.ToUpperInvariant()).ToArray();
-foreach (var scenario in scenarios)
-{
-    _ = Workloads.Label(scenario); // Unknown names fail before anything starts.
+    Console.WriteLine($"== {name}: starting; load average {Report.LoadAverage()}");
+    using (var startBound = new CancellationTokenSource(scenarioTimeout))
+    {
+        await using var storage = await BenchStorage.StartAsync(inMemory, startBound.Token);
+        Console.WriteLine($"   storage: {storage.Description}");
+        if (name == Report.Standalone)
+        {
+            Console.WriteLine($"   host: {HostImage.Describe(hostDll)}; settings {string.Join(", ", StandaloneHostTarget.Settings.Select(s => $"{s.Key}={s.Value}"))}");
+            foreach (var mode in options.ClientModes)
+            {
+                await RunTargetAsync(name, mode, ct => StartStandaloneAsync(storage.ConnectionString, mode, ct));
+            }
+        }
+        else
+        {
+            Console.WriteLine("   client: an in-process gRPC DurableTaskClient through the sidecar; --client does not apply to this target");
+            await RunTargetAsync(name, null, async ct =>
+            {
+                var target = await DurableTaskTarget.StartAsync(storage.ConnectionString, ct);
+                Console.WriteLine($"   engine: {target.Settings}");
+                return target;
+            });
+        }
+    }
 }
 
-var results = new Dictionary<(string Target, string Scenario), ScenarioResult>();
-var failures = 0;
-foreach (var name in targets)
+report.Print();
+Console.WriteLine();
+Console.WriteLine($"load average at the end: {Report.LoadAverage()}");
+return report.Failures == 0 ? 0 : 1;
+
+// The first figures (a fresh target per scenario), then the warm ones (one target, a warm-up, every scenario).
+async Task RunTargetAsync(string name, ClientMode? mode, Func<CancellationToken, Task<IBenchTarget>> start)
 {
-    Console.WriteLine($"== {name}: starting; load average {LoadAverage()}");
-    using var startBound = new CancellationTokenSource(scenarioTimeout);
-    await using var storage = await BenchStorage.StartAsync(inMemory, startBound.Token);
-    Console.WriteLine($"   storage: {storage.Description}");
-    await using IBenchTarget host = name == "standalone"
-        ? await StandaloneHostTarget.StartAsync(storage.ConnectionString, startBound.Token)
-        : await DurableTaskTarget.StartAsync(storage.ConnectionString, startBound.Token);
-    if (host is DurableTaskTarget durable)
+    var client = mode is { } m ? $", {m.Label()}" : "";
+    if (options.First)
     {
-        Console.WriteLine($"   engine: {durable.Settings}");
+        foreach (var scenario in options.Scenarios)
+        {
+            var column = new Column(name, Phase.First, mode);
+            Console.WriteLine($"== {name}, first {scenario}{client}: starting a fresh target; load average {Report.LoadAverage()}");
+            try
+            {
+                using var startBound = new CancellationTokenSource(scenarioTimeout);
+                await using var target = await start(startBound.Token);
+                await MeasureAsync(target, column, scenario);
+            }
+            catch (Exception ex) when (IsScenarioFailure(ex))
+            {
+                report.Fail(column, scenario, ex);
+            }
+        }
     }
 
-    using (var warmUpBound = new CancellationTokenSource(scenarioTimeout))
+    if (options.Warm)
     {
-        await host.WarmUpAsync(cold, warmUpBound.Token);
-    }
-
-    Console.WriteLine($"   warmed up; load average {LoadAverage()}");
-    foreach (var scenario in scenarios)
-    {
-        using var bound = new CancellationTokenSource(scenarioTimeout);
-        ScenarioResult result;
-        var cpu = CpuMeter.Sample();
+        var column = new Column(name, Phase.Warm, mode);
+        Console.WriteLine($"== {name}, warm{client}: starting; load average {Report.LoadAverage()}");
         try
         {
-            result = await host.RunAsync(scenario, bound.Token);
-            result = result with { Requests = $"{result.Requests}; {CpuMeter.Since(cpu)}" };
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or TimeoutException
-            or HttpRequestException or Grpc.Core.RpcException or Azure.RequestFailedException)
-        {
-            // One failed scenario is a figure too; the others still run.
-            failures++;
-            result = new ScenarioResult($"FAILED: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}", "");
-        }
+            using var startBound = new CancellationTokenSource(scenarioTimeout);
+            await using var target = await start(startBound.Token);
+            using (var warmUpBound = new CancellationTokenSource(scenarioTimeout))
+            {
+                await target.WarmUpAsync(warmUpBound.Token);
+            }
 
-        results[(name, scenario)] = result;
-        Console.WriteLine($"{name} | {Workloads.Label(scenario)} | {result.Result} | {result.Requests} | load average {LoadAverage()}");
+            Console.WriteLine($"   warmed up; load average {Report.LoadAverage()}");
+            foreach (var scenario in options.Scenarios)
+            {
+                await MeasureAsync(target, column, scenario);
+            }
+        }
+        catch (Exception ex) when (IsScenarioFailure(ex))
+        {
+            // The target did not start or warm up: none of its scenarios ran.
+            foreach (var scenario in options.Scenarios.Where(s => !report.Has(column, s)))
+            {
+                report.Fail(column, scenario, ex);
+            }
+        }
     }
 }
 
-Console.WriteLine();
-Console.WriteLine("| scenario | standalone host | Durable Task (Azure Storage, sidecar) | target |");
-Console.WriteLine("|---|---|---|---|");
-foreach (var scenario in scenarios)
+async Task MeasureAsync(IBenchTarget target, Column column, string scenario)
 {
-    Console.WriteLine($"| {Workloads.Label(scenario)} | {Cell("standalone", scenario, r => r.Result)} | {Cell("durable", scenario, r => r.Result)} | {Workloads.Goal(scenario)} |");
-}
-
-Console.WriteLine();
-Console.WriteLine("| scenario | storage requests and CPU, standalone host | storage requests (the provider's) and CPU, Durable Task |");
-Console.WriteLine("|---|---|---|");
-foreach (var scenario in scenarios)
-{
-    Console.WriteLine($"| {Workloads.Label(scenario)} | {Cell("standalone", scenario, r => r.Requests)} | {Cell("durable", scenario, r => r.Requests)} |");
-}
-
-foreach (var ((name, scenario), result) in results.Where(r => r.Value.Detail is not null))
-{
-    Console.WriteLine();
-    Console.WriteLine($"{name} {Workloads.Label(scenario)}: {result.Detail}");
-}
-
-Console.WriteLine();
-Console.WriteLine($"load average at the end: {LoadAverage()}");
-return failures == 0 ? 0 : 1;
-
-string Cell(string name, string scenario, Func<ScenarioResult, string> pick)
-    => results.TryGetValue((name, scenario), out var result) ? pick(result) : "not run";
-
-static string LoadAverage()
-{
+    using var bound = new CancellationTokenSource(scenarioTimeout);
+    var cpu = CpuMeter.Sample(target.HostCpuTime());
     try
     {
-        return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        var result = await target.RunAsync(scenario, bound.Token);
+        result = result with { Requests = $"{result.Requests}; {CpuMeter.Since(cpu, target.HostCpuTime())}" };
+        report.Add(column, scenario, result);
+        var memory = target is StandaloneHostTarget host ? $" | host working set peak {host.Host.WorkingSet().Peak / (1024 * 1024)} MiB" : "";
+        Console.WriteLine($"{column.Label} | {Workloads.Label(scenario)} | {result.Result} | {result.Requests}{memory} | load average {Report.LoadAverage()}");
     }
-    catch (IOException)
+    catch (Exception ex) when (IsScenarioFailure(ex))
     {
-        return "n/a";
+        // One failed scenario is a figure too; the others still run.
+        report.Fail(column, scenario, ex);
     }
 }
+
+async Task<IBenchTarget> StartStandaloneAsync(string connectionString, ClientMode mode, CancellationToken cancellationToken)
+{
+    var target = await StandaloneHostTarget.StartAsync(connectionString, mode, hostDll, cancellationToken);
+    Console.WriteLine($"   host process {target.Host.Id}: healthy after {target.Host.HealthyAfter.TotalSeconds:F2} s");
+    return target;
+}
+
+static bool IsScenarioFailure(Exception ex) => ex is InvalidOperationException or OperationCanceledException or TimeoutException
+    or HttpRequestException or Grpc.Core.RpcException or Azure.RequestFailedException;

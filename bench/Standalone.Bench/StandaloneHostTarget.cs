@@ -2,50 +2,67 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Serverless.Testing;
 
 namespace Serverless.Standalone.Bench;
 
 /// <summary>
-/// The standalone host in-process on 127.0.0.1 with default options (4 partitions), driven through its HTTP API like a
-/// client would; no-op nodes call the host's built-in <c>echo</c>. Times are the instances' own <c>createdTime</c> to
-/// <c>lastUpdatedTime</c> (the client's polling does not count).
+/// The standalone host as a child process of its own (<see cref="HostProcess"/>: <c>dotnet Serverless.Standalone.dll</c>
+/// on 127.0.0.1 with default options, 4 partitions), driven through its HTTP API like a client would, keep-alive or with a
+/// new connection per request; no-op nodes call the host's built-in <c>echo</c>. Times are the instances' own
+/// <c>createdTime</c> to <c>lastUpdatedTime</c> (the client's polling does not count).
 /// </summary>
 internal sealed class StandaloneHostTarget : IBenchTarget
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
-    private readonly WebApplication _app;
+    private static int _started;
+    private readonly HostProcess _host;
     private readonly HttpClient _http;
 
-    private StandaloneHostTarget(WebApplication app, HttpClient http)
+    private StandaloneHostTarget(HostProcess host, HttpClient http)
     {
-        _app = app;
+        _host = host;
         _http = http;
     }
 
-    /// <summary>Starts the host on <paramref name="connectionString"/> and waits until it is healthy.</summary>
-    public static async Task<StandaloneHostTarget> StartAsync(string connectionString, CancellationToken cancellationToken)
+    /// <summary>The host process (its id, when it became healthy, its working set).</summary>
+    public HostProcess Host => _host;
+
+    /// <summary>
+    /// The settings the host process runs with besides storage and task hub: its defaults, except logging at Warning (as
+    /// the in-process bench ran it, with no logging, and the Durable Task path, which logs nothing unless asked).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        var (app, address) = await InProcessStandaloneHost.StartAsync(
-            connectionString, "bench" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture), cancellationToken);
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
-        var target = new StandaloneHostTarget(app, http);
-        return target;
+        // HostProcess shortens the lease renewal for tests; the host's default is 4 s.
+        ["Host__LeaseRenewInterval"] = "00:00:04",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__Serverless"] = "Warning",
+    };
+
+    /// <summary>
+    /// Starts a new host process on a new task hub of <paramref name="connectionString"/>, waits until it is healthy, and
+    /// drives it with a client in <paramref name="mode"/>.
+    /// </summary>
+    public static async Task<StandaloneHostTarget> StartAsync(
+        string connectionString, ClientMode mode, string? hostDll, CancellationToken cancellationToken)
+    {
+        var taskHub = string.Create(
+            CultureInfo.InvariantCulture, $"bench{DateTime.UtcNow:HHmmss}n{Interlocked.Increment(ref _started)}");
+        var host = await HostProcess.StartAsync(connectionString, taskHub, cancellationToken, new Dictionary<string, string>(Settings), hostDll);
+        return new StandaloneHostTarget(host, BenchHttp.Create(host.Address, mode));
     }
 
-    public async Task WarmUpAsync(bool cold, CancellationToken cancellationToken)
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         await PutAsync(Workloads.Chain("bench-warm", 20), cancellationToken);
         await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ => await WaitAsync(await StartAsync("bench-warm", "1", cancellationToken), cancellationToken)));
-        if (!cold)
-        {
-            // The raise-event path gets 200 events: on 2 cores, with fewer the tiered JIT is still recompiling it during D.
-            await PutAsync(Workloads.Events("bench-warm-d", 200), cancellationToken);
-            var warmEvents = await StartAsync("bench-warm-d", "null", cancellationToken);
-            await RaiseAsync(warmEvents, 200, cancellationToken);
-            await WaitAsync(warmEvents, cancellationToken);
-        }
+
+        // The raise-event path gets 200 events: on 2 cores, with fewer the tiered JIT is still recompiling it during D.
+        await PutAsync(Workloads.Events("bench-warm-d", 200), cancellationToken);
+        var warmEvents = await StartAsync("bench-warm-d", "null", cancellationToken);
+        await RaiseAsync(warmEvents, 200, cancellationToken);
+        await WaitAsync(warmEvents, cancellationToken);
     }
 
     public Task<ScenarioResult> RunAsync(string scenario, CancellationToken cancellationToken) => scenario switch
@@ -58,12 +75,23 @@ internal sealed class StandaloneHostTarget : IBenchTarget
         _ => throw new ArgumentException($"Unknown scenario {scenario}; use A-E.", nameof(scenario)),
     };
 
+    public TimeSpan? HostCpuTime() => _host.CpuTime();
+
+    /// <summary>Stops the host as a service manager would (SIGTERM, bounded by 30 s), then kills what is left.</summary>
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _app.StopAsync(timeout.Token);
-        await _app.DisposeAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _host.StopAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // DisposeAsync kills it.
+        }
+
+        await _host.DisposeAsync();
     }
 
     private async Task<ScenarioResult> ScenarioAAsync(CancellationToken cancellationToken)
@@ -74,7 +102,7 @@ internal sealed class StandaloneHostTarget : IBenchTarget
         var seconds = Elapsed(status);
         var after = await CountersAsync(cancellationToken);
         ExpectOutput(status, 1, "A");
-        return new($"{100 / seconds:F0} nodes/s ({seconds:F2} s)", (after - before).PerStep(100, seconds));
+        return new(100 / seconds, $"{100 / seconds:F0} nodes/s ({seconds:F2} s)", (after - before).PerStep(100, seconds));
     }
 
     private async Task<ScenarioResult> ScenarioBAsync(CancellationToken cancellationToken)
@@ -85,7 +113,7 @@ internal sealed class StandaloneHostTarget : IBenchTarget
         var seconds = Elapsed(status);
         var after = await CountersAsync(cancellationToken);
         ExpectOutput(status, Workloads.ForeachItems, "B");
-        return new($"{Workloads.ForeachItems / seconds:F0} nodes/s ({seconds:F2} s)", (after - before).PerStep(Workloads.ForeachItems, seconds));
+        return new(Workloads.ForeachItems / seconds, $"{Workloads.ForeachItems / seconds:F0} nodes/s ({seconds:F2} s)", (after - before).PerStep(Workloads.ForeachItems, seconds));
     }
 
     private async Task<ScenarioResult> ScenarioCAsync(CancellationToken cancellationToken)
@@ -98,6 +126,7 @@ internal sealed class StandaloneHostTarget : IBenchTarget
         var latencies = statuses.Select(Elapsed).Order().ToArray();
         var after = await CountersAsync(cancellationToken);
         return new(
+            200 / all,
             $"{200 / all:F1} instances/s, p50 {latencies[100]:F2} s, p95 {latencies[190]:F2} s",
             (after - before).PerStep(2000, all));
     }
@@ -115,7 +144,7 @@ internal sealed class StandaloneHostTarget : IBenchTarget
         var seconds = (Time(status, "lastUpdatedTime") - firstRaise).TotalSeconds;
         var after = await CountersAsync(cancellationToken);
         ExpectOutput(status, 99, "D (events consumed out of order?)");
-        return new($"{100 / seconds:F0} events/s ({seconds:F2} s; the raises took {raised:F2} s)", (after - before).PerStep(100, seconds));
+        return new(100 / seconds, $"{100 / seconds:F0} events/s ({seconds:F2} s; the raises took {raised:F2} s)", (after - before).PerStep(100, seconds));
     }
 
     private async Task<ScenarioResult> ScenarioEAsync(CancellationToken cancellationToken)
@@ -138,7 +167,7 @@ internal sealed class StandaloneHostTarget : IBenchTarget
             reached.Add(Time(w, "startedAt") - Time(statuses[i], "createdTime"));
         }
 
-        return new(Figures.Waits(seconds, starting, waits, reached), (after - before).PerStep(200, seconds));
+        return new(seconds, Figures.Waits(seconds, starting, waits, reached), (after - before).PerStep(200, seconds));
     }
 
     // Raises `count` events one after another, each once the previous one was answered (202: saved).

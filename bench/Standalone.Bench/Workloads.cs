@@ -36,6 +36,19 @@ internal static class Workloads
         _ => throw new ArgumentException($"Unknown scenario {scenario}; use A-E.", nameof(scenario)),
     };
 
+    /// <summary>The unit of the scenario's headline figure (<see cref="ScenarioResult.Figure"/>).</summary>
+    public static string Unit(string scenario) => scenario switch
+    {
+        "A" or "B" => "nodes/s",
+        "C" => "instances/s",
+        "D" => "events/s",
+        "E" => "s",
+        _ => throw new ArgumentException($"Unknown scenario {scenario}; use A-E.", nameof(scenario)),
+    };
+
+    /// <summary>Whether a larger headline figure is better (a rate); E's is a time, where smaller is better.</summary>
+    public static bool HigherIsBetter(string scenario) => scenario != "E";
+
     /// <summary>A chain of <paramref name="length"/> echo nodes, each taking the previous one's output; the output is the last one's.</summary>
     public static string Chain(string name, int length)
     {
