@@ -42,8 +42,8 @@ internal static class HostImage
         }
     }
 
-    // A ReadyToRun image has a managed native header that starts with the RTR signature (crossgen2's output).
-    private static bool IsReadyToRun(string path)
+    /// <summary>Whether the image is ReadyToRun: it has a managed native header that starts with the RTR signature (crossgen2's output).</summary>
+    public static bool IsReadyToRun(string path)
     {
         using var stream = File.OpenRead(path);
         using var pe = new PEReader(stream);

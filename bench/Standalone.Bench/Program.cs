@@ -10,6 +10,7 @@ using Serverless.Standalone.Bench;
 //   dotnet run -c Release --project bench/Standalone.Bench [-- [--target standalone|durable|both]
 //       [--client keep-alive|new-connection|both] [--cold-only|--warm-only] [--host-dll PATH] [--in-memory] [A B C D E]]
 //   dotnet run -c Release --project bench/Standalone.Bench -- latency
+//   dotnet run -c Release --project bench/Standalone.Bench -- coldstart [--rounds N] [--in-memory] [--host-dll PATH]...
 // A bound, not a figure: with Durable Functions' concurrency defaults (10 orchestrations per core), the Durable Task
 // path's C takes over 3 minutes on a loaded 2-core machine.
 var scenarioTimeout = TimeSpan.FromMinutes(10);
@@ -20,6 +21,11 @@ if (args is ["latency"] or ["latency", "--in-memory"] or ["--in-memory", "latenc
     await using var storage = await BenchStorage.StartAsync(inMemory, bound.Token);
     await StorageLatency.RunAsync(storage.ConnectionString, bound.Token);
     return 0;
+}
+
+if (args.FirstOrDefault() == "coldstart")
+{
+    return await ColdStart.RunAsync(args[1..]);
 }
 
 var options = BenchOptions.Parse(args);
