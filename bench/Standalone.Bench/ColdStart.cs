@@ -80,7 +80,7 @@ internal static class ColdStart
                 var s = starts[host].Where(x => x.ExistingHub == existing).ToList();
                 System.Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"| {(HostImage.IsReadyToRun(host) ? "published (ReadyToRun)" : "build output (JIT)")} | {(existing ? "exists" : "new")} | {s.Count} "
+                    $"| {Path.GetRelativePath(Azurite.RepoRoot, host)} ({(HostImage.IsReadyToRun(host) ? "ReadyToRun" : "JIT")}) | {(existing ? "exists" : "new")} | {s.Count} "
                     + $"| {Spread(s.Select(x => x.Healthy))} | {Spread(s.Select(x => x.FirstCompleted))} | {Median(s.Select(x => x.Instance)):F3} s "
                     + $"| {Median(s.Select(x => x.CpuUntilHealthy)):F2} s | {Median(s.Select(x => x.WorkingSetMiB)):F0} MiB |"));
             }

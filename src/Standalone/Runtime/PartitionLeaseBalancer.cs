@@ -92,7 +92,11 @@ internal sealed class PartitionLeaseBalancer : BackgroundService
             try
             {
                 await BalanceAsync(stoppingToken);
-                Ready.TrySetResult();
+                if (Ready.TrySetResult())
+                {
+                    _ = Task.Run(Prime, CancellationToken.None);
+                }
+
                 if (_time.GetElapsedTime(lastDepth == long.MinValue ? 0 : lastDepth) > TimeSpan.FromSeconds(10) || lastDepth == long.MinValue)
                 {
                     lastDepth = _time.GetTimestamp();
@@ -122,6 +126,20 @@ internal sealed class PartitionLeaseBalancer : BackgroundService
             {
                 break;
             }
+        }
+    }
+
+    // Once healthy, in the background: the paths a fresh process's first requests take (they wait for what it is
+    // setting up instead of setting it up again). Before healthy it would compete with the start-up for the CPU.
+    private void Prime()
+    {
+        try
+        {
+            StartupPriming.Run();
+        }
+        catch (Exception ex)
+        {
+            Log.PrimingFailed(_logger, ex);
         }
     }
 
