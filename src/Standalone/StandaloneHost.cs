@@ -92,6 +92,7 @@ public static class StandaloneHost
             return new WorkflowApiOptions { MaxPayloadBytes = o.MaxPayloadBytes, StatusRetryAfterSeconds = o.StatusRetryAfterSeconds };
         });
         services.AddSingleton<ControlQueuePoller>();
+        services.AddSingleton<StartupPriming>();
         services.AddSingleton<PartitionLeaseBalancer>();
         services.AddHostedService(sp => sp.GetRequiredService<PartitionLeaseBalancer>());
         services.AddHealthChecks()

@@ -22,6 +22,7 @@ internal sealed class PartitionLeaseBalancer : BackgroundService
     private readonly InstanceRuntime _runtime;
     private readonly NodeWorkRunner _runner;
     private readonly ControlQueuePoller _poller;
+    private readonly StartupPriming _priming;
     private readonly TimeProvider _time;
     private readonly StandaloneHostOptions _options;
     private readonly ILogger<PartitionLeaseBalancer> _logger;
@@ -35,6 +36,7 @@ internal sealed class PartitionLeaseBalancer : BackgroundService
         InstanceRuntime runtime,
         NodeWorkRunner runner,
         ControlQueuePoller poller,
+        StartupPriming priming,
         TimeProvider time,
         IOptions<StandaloneHostOptions> options,
         ILogger<PartitionLeaseBalancer> logger)
@@ -44,6 +46,7 @@ internal sealed class PartitionLeaseBalancer : BackgroundService
         _runtime = runtime;
         _runner = runner;
         _poller = poller;
+        _priming = priming;
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -94,7 +97,7 @@ internal sealed class PartitionLeaseBalancer : BackgroundService
                 await BalanceAsync(stoppingToken);
                 if (Ready.TrySetResult())
                 {
-                    _ = Task.Run(Prime, CancellationToken.None);
+                    _ = Task.Run(() => PrimeAsync(stoppingToken), CancellationToken.None);
                 }
 
                 if (_time.GetElapsedTime(lastDepth == long.MinValue ? 0 : lastDepth) > TimeSpan.FromSeconds(10) || lastDepth == long.MinValue)
@@ -131,13 +134,13 @@ internal sealed class PartitionLeaseBalancer : BackgroundService
 
     // Once healthy, in the background: the paths a fresh process's first requests take (they wait for what it is
     // setting up instead of setting it up again). Before healthy it would compete with the start-up for the CPU.
-    private void Prime()
+    private async Task PrimeAsync(CancellationToken stoppingToken)
     {
         try
         {
-            StartupPriming.Run();
+            await _priming.RunAsync(HostId, stoppingToken);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             Log.PrimingFailed(_logger, ex);
         }
