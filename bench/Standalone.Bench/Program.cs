@@ -7,6 +7,12 @@ using Serverless.Standalone.Bench;
 // Task path, each after its own warm-up. Usage:
 //   dotnet run -c Release --project bench/Standalone.Bench [-- [--target standalone|durable|both] [--in-memory] [--cold] [A B C D E]]
 //   dotnet run -c Release --project bench/Standalone.Bench -- latency
+//   dotnet run -c Release --project bench/Standalone.Bench -- load [--in-memory] [--client keep-alive|new-connection] [--host-dll PATH] [--scale F] [linear branching flaky suspend events]
+if (args.FirstOrDefault() == "load")
+{
+    return await Serverless.Standalone.Bench.Load.LoadBench.RunAsync(args[1..]);
+}
+
 var scenarioTimeout = TimeSpan.FromMinutes(5);
 var inMemory = args.Contains("--in-memory");
 if (args is ["latency"] or ["latency", "--in-memory"] or ["--in-memory", "latency"])
