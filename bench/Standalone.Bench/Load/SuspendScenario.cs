@@ -3,16 +3,20 @@ using System.Globalization;
 namespace Serverless.Standalone.Bench.Load;
 
 /// <summary>
-/// <c>suspend</c>: instances of a chain of <see cref="Nodes"/> <c>wait</c> nodes of 250 ms are started; once every one
-/// is Running (its first wait started), all are suspended at once, held suspended for <see cref="Hold"/> from the last
-/// suspend answer, then all resumed at once, and all must complete. The latencies are the suspend requests' send->202
-/// (bench clock); resume's are reported too. Effective means: no node of an instance has <c>startedAt</c> between its
-/// suspend answer and its resume send (from node detail after completion).
+/// <c>suspend</c>: instances of a chain of <see cref="Nodes"/> <c>wait</c> nodes of 2 s are started (60 s, so that every
+/// instance is still mid-chain when all are suspended, even on a slow machine where starting them all takes tens of
+/// seconds; unsuspended, each would start a node every 2 s). Once every one is Running (its first wait started), all
+/// are suspended at once, held suspended for <see cref="Hold"/> from the last suspend answer, then all resumed at once,
+/// and all must complete. The latencies are the suspend requests' send->202 (bench clock; the send is when the bench
+/// issued the request, so with all at once on the client's 64 connections it includes waiting for a connection);
+/// resume's are reported too. Effective means: no node of an instance has <c>startedAt</c> between its suspend answer
+/// and its resume send (from node detail after completion).
 /// </summary>
 /// <param name="instances">Instances of the measured run.</param>
 internal sealed class SuspendScenario(int instances) : ILoadScenario
 {
-    private const int Nodes = 20;
+    private const int Nodes = 30;
+    private const int WarmUpNodes = 10;
     private const double TargetMs = 100;
     private static readonly TimeSpan Hold = TimeSpan.FromSeconds(2);
 
@@ -34,26 +38,32 @@ internal sealed class SuspendScenario(int instances) : ILoadScenario
     /// <inheritdoc/>
     public async Task<LoadResult> RunAsync(LoadHost host, bool warmUp, LoadMeter meter, CancellationToken cancellationToken)
     {
-        const string Workflow = "load-suspend";
-        await host.PutAsync(LoadWorkflows.Waits(Workflow, Nodes, "PT0.25S"), cancellationToken);
+        var nodes = warmUp ? WarmUpNodes : Nodes;
+        var seconds = warmUp ? 1 : 2;
+        var workflow = $"load-suspend-{nodes}";
+        await host.PutAsync(LoadWorkflows.Waits(workflow, nodes, $"PT{seconds}S"), cancellationToken);
         var count = warmUp ? Math.Max(2, Math.Min(instances, 25)) : instances;
-        var started = await host.StartAllAsync(Workflow, count, cancellationToken);
+        var started = await host.StartAllAsync(workflow, count, cancellationToken);
 
         // Running means the first wait has started, so every instance is mid-chain when it is suspended.
         foreach (var instance in started)
         {
             var status = await host.StatusAsync(instance.Id, null, cancellationToken);
+            var seen = new List<string>();
             while (status["runtimeStatus"]!.GetValue<string>() != "Running")
             {
+                seen.Add($"{status["runtimeStatus"]} at {status["lastUpdatedTime"]}");
                 if (LoadHost.IsFinal(status))
                 {
-                    throw new InvalidOperationException($"{instance.Id} ended {status["runtimeStatus"]} before it was suspended (the chain is too short for this machine).");
+                    throw new InvalidOperationException(
+                        $"{instance.Id} ended {status["runtimeStatus"]} before it was suspended (the chain is too short for this machine); created {status["createdTime"]}, seen: {string.Join(", ", seen)}.");
                 }
 
                 status = await host.StatusAsync(instance.Id, status["lastUpdatedTime"]!.GetValue<string>(), cancellationToken);
             }
         }
 
+        var allRunning = (DateTimeOffset.UtcNow - started.Min(s => s.Sent)).TotalSeconds;
         var suspends = await Task.WhenAll(started.Select(s => host.PostAsync(
             $"/runtime/webhooks/durabletask/instances/{s.Id}/suspend?reason=load", "", cancellationToken)));
         CheckAll(suspends, "suspend");
@@ -93,18 +103,18 @@ internal sealed class SuspendScenario(int instances) : ILoadScenario
         for (var i = 0; i < started.Length; i++)
         {
             var runtime = statuses[i]["runtimeStatus"]!.GetValue<string>();
-            if (runtime != "Completed" || statuses[i]["output"]?.ToJsonString() != Nodes.ToString(CultureInfo.InvariantCulture))
+            if (runtime != "Completed" || statuses[i]["output"]?.ToJsonString() != nodes.ToString(CultureInfo.InvariantCulture))
             {
                 wrong.Add($"{started[i].Id} {runtime} output {statuses[i]["output"]?.ToJsonString() ?? "null"}");
             }
 
-            var nodes = await host.NodesAsync(started[i].Id, cancellationToken);
-            if (nodes.Count != Nodes)
+            var details = await host.NodesAsync(started[i].Id, cancellationToken);
+            if (details.Count != nodes)
             {
-                wrong.Add($"{started[i].Id} has {nodes.Count} node records, expected {Nodes}");
+                wrong.Add($"{started[i].Id} has {details.Count} node records, expected {nodes}");
             }
 
-            foreach (var node in nodes.Where(n => n["startedAt"] is not null))
+            foreach (var node in details.Where(n => n["startedAt"] is not null))
             {
                 var at = LoadHost.Time(node, "startedAt");
                 if (at > suspends[i].Acked && at < resumes[i].Sent)
@@ -119,12 +129,12 @@ internal sealed class SuspendScenario(int instances) : ILoadScenario
         var resumeAcks = resumes.Select(s => LoadHost.Ms(s.Sent, s.Acked));
         var held = (resumes.Min(r => r.Sent) - suspends.Max(s => s.Acked)).TotalSeconds;
         var p = Percentiles.Of(suspendAcks);
-        var detail = $"{count} instances x {Nodes} waits of 250 ms: suspend ack {p}; resume ack {Percentiles.Of(resumeAcks)}; "
+        var detail = $"{count} instances x {nodes} waits of {seconds} s, all seen Running {allRunning:F1} s after the first start: suspend ack {p}; resume ack {Percentiles.Of(resumeAcks)}; "
             + $"held {held:F2} s (from the last suspend answer to the first resume send); {suspendedCount} of {checkedCount} statuses read while held were Suspended; "
-            + $"{startedWhileHeld} nodes started while suspended" + (violations.Count == 0 ? "" : $" (VIOLATIONS: {string.Join("; ", violations.Take(5))})")
+            + $"{startedWhileHeld} nodes started while suspended (unsuspended, about {count * held / seconds:F0} would have)" + (violations.Count == 0 ? "" : $" (VIOLATIONS: {string.Join("; ", violations.Take(5))})")
             + "; " + (wrong.Count == 0 ? "all Completed with the expected output" : $"{wrong.Count} WRONG: {string.Join("; ", wrong.Take(5))}");
         var complete = wrong.Count == 0 && startedWhileHeld == 0;
-        return new LoadResult(count, suspendAcks, p.P95 < TargetMs && startedWhileHeld == 0, complete, count * Nodes, detail);
+        return new LoadResult(count, suspendAcks, p.P95 < TargetMs && startedWhileHeld == 0, complete, count * nodes, detail);
     }
 
     /// <inheritdoc/>
