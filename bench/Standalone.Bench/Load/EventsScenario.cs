@@ -28,6 +28,9 @@ internal sealed class EventsScenario(int instances, double rate) : ILoadScenario
     public string Target => $"p95 < {TargetMs:F0} ms at {rate:F0}/s";
 
     /// <inheritdoc/>
+    public string Latency => "each raise's send (bench clock) -> completedAt of the event node that consumed its payload (host clock)";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     /// <inheritdoc/>

@@ -23,6 +23,9 @@ internal sealed class FlakyScenario(int instances) : ILoadScenario
     public string Target => ">= 99.9% completed";
 
     /// <inheritdoc/>
+    public string Latency => "each instance's createdTime -> lastUpdatedTime (host clock); the target is the share completed";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["Executors__Http__Network__AllowLoopback"] = "true",

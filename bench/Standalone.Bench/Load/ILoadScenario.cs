@@ -9,6 +9,9 @@ internal interface ILoadScenario : IAsyncDisposable
     /// <summary>Its target, as the table shows it.</summary>
     string Target { get; }
 
+    /// <summary>What its latencies are, for the note under the table.</summary>
+    string Latency { get; }
+
     /// <summary>Host settings (environment variables) it needs beyond the defaults; empty for none.</summary>
     IReadOnlyDictionary<string, string> Settings { get; }
 

@@ -22,6 +22,9 @@ internal sealed class InstanceScenario(string name, int instances, int nodes, do
     public string Target => $"p95 < {targetMs:F0} ms";
 
     /// <inheritdoc/>
+    public string Latency => "each instance's createdTime -> lastUpdatedTime of its Completed status (host clock); the line also gives start send -> ack and send -> completed (bench clock)";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     /// <inheritdoc/>

@@ -57,7 +57,9 @@ internal static class LoadBench
         await using var storage = await BenchStorage.StartAsync(inMemory, storageBound.Token);
         System.Console.WriteLine($"   storage: {storage.Description}");
 
+        System.Console.WriteLine("   every host: HostProcess's environment (Host__LeaseRenewInterval=00:00:02, log level Warning, Serverless Information) plus the scenario's settings below");
         var rows = new List<string>();
+        var notes = new List<string>();
         var failures = 0;
         foreach (var name in selected)
         {
@@ -73,6 +75,7 @@ internal static class LoadBench
             };
             var (row, ok) = await RunOneAsync(scenario, storage.ConnectionString, hostDll, mode);
             rows.Add(row);
+            notes.Add($"- {scenario.Name}: {scenario.Latency}.");
             failures += ok ? 0 : 1;
         }
 
@@ -86,6 +89,10 @@ internal static class LoadBench
             System.Console.WriteLine(row);
         }
 
+        System.Console.WriteLine();
+        System.Console.WriteLine("Latencies (p50 to max):");
+        notes.ForEach(System.Console.WriteLine);
+        System.Console.WriteLine("Storage requests per node step: the host's /healthz counters over the measured run (the bench's one-at-a-time status reads while waiting included, node-detail reads for the checks not; queue includes idle polling).");
         System.Console.WriteLine();
         System.Console.WriteLine($"{failures} of {selected.Length} scenarios failed or missed completion; load average at the end: {LoadAverage()}");
         return failures == 0 ? 0 : 1;

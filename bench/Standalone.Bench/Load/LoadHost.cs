@@ -5,9 +5,6 @@ using Serverless.Testing;
 
 namespace Serverless.Standalone.Bench.Load;
 
-/// <summary>One instance as the bench started it: its id, input, and when the request was sent and answered (bench clock).</summary>
-internal sealed record StartedInstance(string Id, int Input, DateTimeOffset Sent, DateTimeOffset Acked);
-
 /// <summary>
 /// The standalone host as a child process and the bench's own client on it (keep-alive or a new connection per
 /// request), with the calls the scenarios make through the HTTP API.
