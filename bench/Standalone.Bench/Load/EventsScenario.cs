@@ -151,7 +151,7 @@ internal sealed class EventsScenario(int instances, double rate) : ILoadScenario
             + $"achieved send rate {(total - 1) / sendSeconds:F0}/s, at most {maxLag.TotalMilliseconds:F0} ms behind schedule (in-flight bound {MaxInFlight}); "
             + $"{reordered} events consumed at another position than sent (their raise overlapped an earlier raise to the same instance still unanswered, so the order is not defined); "
             + (wrong.Count == 0 ? "all Completed, every event consumed exactly once, FIFO kept between raises that did not overlap" : $"{wrong.Count} WRONG: {string.Join("; ", wrong.Take(5))}");
-        return new LoadResult(total, latencies, p.P95 < TargetMs, wrong.Count == 0, total, detail);
+        return new LoadResult(count, latencies, p.P95 < TargetMs, wrong.Count == 0, total, detail);
 
         async Task RaiseAsync(int j)
         {

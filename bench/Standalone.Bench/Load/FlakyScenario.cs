@@ -5,7 +5,9 @@ namespace Serverless.Standalone.Bench.Load;
 /// <summary>
 /// <c>flaky</c>: instances of a chain of <c>http</c> nodes to <see cref="FlakyServer"/>, which fails 30% of the calls
 /// with 503; each node retries 5xx (up to <see cref="MaxAttempts"/> attempts, 20 ms growing by 1.5 up to 200 ms, full
-/// jitter). The target is the share of instances that complete; latencies are created->completed.
+/// jitter). The target is the share of instances that complete; latencies are created->completed. The attempts in node
+/// detail must equal the distinct idempotency keys (instance, node, attempt) the server saw; a key seen twice (an attempt
+/// delivered twice) is reported.
 /// </summary>
 /// <param name="instances">Instances of the measured run.</param>
 internal sealed class FlakyScenario(int instances) : ILoadScenario
@@ -54,9 +56,10 @@ internal sealed class FlakyScenario(int instances) : ILoadScenario
             ["maxInterval"] = "PT0.2S",
             ["jitter"] = "full",
         };
-        await host.PutAsync(LoadWorkflows.Flaky("load-flaky", Nodes, server.Url, retry), cancellationToken);
+        await host.PutAsync(LoadWorkflows.Flaky("load-flaky", Nodes, server.Url, retry, FlakyServer.KeyHeader), cancellationToken);
         var count = warmUp ? Math.Max(2, Math.Min(instances, 50)) : instances;
         var before = server.Counts;
+        server.ResetKeys();
         var started = await host.StartAllAsync("load-flaky", count, cancellationToken);
         var statuses = await host.WaitAllAsync([.. started.Select(s => s.Id)], cancellationToken);
         await meter.StopAsync(cancellationToken);
@@ -66,6 +69,7 @@ internal sealed class FlakyScenario(int instances) : ILoadScenario
         var wrong = new List<string>();
         long attempts = 0;
         var maxAttempts = 0;
+        var gaps = new List<double>();
         for (var i = 0; i < started.Length; i++)
         {
             var runtime = statuses[i]["runtimeStatus"]!.GetValue<string>();
@@ -83,10 +87,18 @@ internal sealed class FlakyScenario(int instances) : ILoadScenario
                 var a = node["attempts"]?.GetValue<int>() ?? 0;
                 attempts += a;
                 maxAttempts = Math.Max(maxAttempts, a);
+                if (node["attemptLog"] is JsonArray log)
+                {
+                    // From an attempt's end to the next one's start: the drawn retry delay (at most 200 ms) plus the engine's lag.
+                    var ordered = log.Select(l => l!.AsObject()).OrderBy(l => l["attempt"]!.GetValue<int>()).ToArray();
+                    gaps.AddRange(ordered.Zip(ordered.Skip(1), (x, y) => LoadHost.Ms(LoadHost.Time(x, "endedAt"), LoadHost.Time(y, "startedAt"))));
+                }
             }
         }
 
         var calls = after.Calls - before.Calls;
+        var keys = server.Keys.Count;
+        var repeated = server.Keys.Where(k => k.Value > 1).ToArray();
         var failures = after.Failures - before.Failures;
         var ratio = (double)completed / count;
         var latencies = statuses.Select(s => LoadHost.Ms(LoadHost.Time(s, "createdTime"), LoadHost.Time(s, "lastUpdatedTime"))).ToArray();
@@ -96,11 +108,14 @@ internal sealed class FlakyScenario(int instances) : ILoadScenario
         var instanceFails = 1 - Math.Pow(1 - nodeExhausted, Nodes);
         var detail = $"{count} instances x {Nodes} http nodes: {completed} completed ({ratio:P2}); created->completed {Percentiles.Of(latencies)}; "
             + $"server: {calls} calls, {failures} answered 503 ({(double)failures / Math.Max(calls, 1):P1}); node detail: {attempts} attempts in all, at most {maxAttempts} for one node"
-            + (calls == attempts ? " (= server calls)" : $" (MISMATCH: the server counted {calls})")
+            + $"; between a failed attempt's end and the retry's start (drawn delay <= 200 ms + engine lag): {Percentiles.Of(gaps)}"
+            + (keys == attempts ? " (= distinct idempotency keys the server saw)" : $" (MISMATCH: the server saw {keys} distinct idempotency keys)")
+            + (repeated.Length == 0 ? "; no attempt reached the server twice"
+                : $"; {repeated.Length} attempts reached the server more than once (same idempotency key; at-least-once delivery, which the key is for), e.g. {string.Join(", ", repeated.Take(3).Select(k => $"{k.Key} x{k.Value}"))}")
             + $"; dice: a node exhausts its {MaxAttempts} attempts with p = 0.3^{MaxAttempts} = {nodeExhausted:E1}, an instance fails with p = {instanceFails:E1}, "
             + $"expected failed instances {instanceFails * count:F3}, so a shortfall below 99.9% is the engine's, not the dice's"
             + (wrong.Count == 0 ? "" : $"; not completed: {string.Join("; ", wrong.Take(5))}");
-        return new LoadResult(count, latencies, ratio >= Required, ratio >= Required && calls == attempts, count * Nodes, detail);
+        return new LoadResult(count, latencies, ratio >= Required, ratio >= Required && keys == attempts, count * Nodes, detail);
     }
 
     /// <inheritdoc/>

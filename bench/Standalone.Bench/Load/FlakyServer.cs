@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,10 +12,15 @@ namespace Serverless.Standalone.Bench.Load;
 
 /// <summary>
 /// A Kestrel server on 127.0.0.1 (port 0): <c>GET /flaky</c> answers 503 (no <c>Retry-After</c>) to a share of the
-/// calls drawn from a seeded <see cref="Random"/> and 200 <c>{"ok":true}</c> otherwise, and counts both.
+/// calls drawn from a seeded <see cref="Random"/> and 200 <c>{"ok":true}</c> otherwise, and counts both, and how often
+/// each idempotency key (header <see cref="KeyHeader"/>: instance, node, attempt) arrived.
 /// </summary>
 internal sealed class FlakyServer : IAsyncDisposable
 {
+    /// <summary>The header the http nodes send their idempotency key in.</summary>
+    public const string KeyHeader = "Idempotency-Key";
+
+    private readonly ConcurrentDictionary<string, int> _keys = new(StringComparer.Ordinal);
     private readonly WebApplication _app;
     private readonly Random _random;
     private readonly Lock _lock = new();
@@ -34,6 +40,12 @@ internal sealed class FlakyServer : IAsyncDisposable
 
     /// <summary>Calls answered so far, and how many of them with 503.</summary>
     public (long Calls, long Failures) Counts => (Interlocked.Read(ref _calls), Interlocked.Read(ref _failures));
+
+    /// <summary>Calls per idempotency key since <see cref="ResetKeys"/>.</summary>
+    public IReadOnlyDictionary<string, int> Keys => _keys;
+
+    /// <summary>Forgets the keys seen so far (between the warm-up and the measured run).</summary>
+    public void ResetKeys() => _keys.Clear();
 
     /// <summary>Starts the server.</summary>
     public static async Task<FlakyServer> StartAsync(double failureRate, int seed, CancellationToken cancellationToken)
@@ -56,8 +68,9 @@ internal sealed class FlakyServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private IResult Answer()
+    private IResult Answer(HttpRequest request)
     {
+        _keys.AddOrUpdate(request.Headers[KeyHeader].ToString(), 1, (_, n) => n + 1);
         bool fail;
         lock (_lock)
         {

@@ -102,6 +102,7 @@ internal static class LoadBench
     {
         System.Console.WriteLine();
         System.Console.WriteLine($"== {scenario.Name}: load average before {LoadAverage()}; host settings: {Describe(scenario.Settings)}; why: {scenario.SettingsReason}");
+        LoadHost? started = null;
         try
         {
             LoadHost host;
@@ -110,6 +111,7 @@ internal static class LoadBench
                 await scenario.StartAsync(warmBound.Token);
                 var taskHub = $"load{scenario.Name}{DateTimeOffset.UtcNow:HHmmss}";
                 host = await LoadHost.StartAsync(connectionString, taskHub, scenario.Settings, hostDll, mode, warmBound.Token);
+                started = host;
                 try
                 {
                     var warm = await scenario.RunAsync(host, warmUp: true, LoadMeter.None, warmBound.Token);
@@ -148,12 +150,18 @@ internal static class LoadBench
                 return (row, result.Complete);
             }
         }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or TimeoutException or HttpRequestException
-            or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // One failed scenario is a figure too; the others still run.
-            var message = $"FAILED: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
+            // One failed scenario is a figure too, whatever broke it (a bad answer, a timeout, a host that died); the others still run.
+            var message = ex is OperationCanceledException
+                ? $"FAILED: not done within the {ScenarioTimeout.TotalMinutes:F0}-minute bound"
+                : $"FAILED: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
             System.Console.WriteLine($"{scenario.Name} | {message} | load average after {LoadAverage()}");
+            if (started is not null)
+            {
+                System.Console.WriteLine($"   the host's last output lines:\n{string.Join('\n', started.Process.Output.Split('\n').TakeLast(15).Select(l => "     " + l))}");
+            }
+
             return ($"| {scenario.Name} | | | | | | {scenario.Target} | {message} | | | |", false);
         }
     }

@@ -45,9 +45,9 @@ internal static class LoadWorkflows
 
     /// <summary>
     /// A chain of <paramref name="length"/> <c>http</c> GETs to <paramref name="url"/>, each retried on 5xx with
-    /// <paramref name="retry"/>; the output is the last answer's status.
+    /// <paramref name="retry"/>, sending its idempotency key in <paramref name="keyHeader"/>; the output is the last answer's status.
     /// </summary>
-    public static string Flaky(string name, int length, Uri url, JsonObject retry)
+    public static string Flaky(string name, int length, Uri url, JsonObject retry, string keyHeader)
     {
         var nodes = new JsonObject();
         for (var i = 0; i < length; i++)
@@ -57,6 +57,7 @@ internal static class LoadWorkflows
                 ["type"] = "http",
                 ["request"] = new JsonObject { ["method"] = "GET", ["url"] = $"{url}?instance=${{{{ instance.id }}}}&node=h{i}" },
                 ["retry"] = retry.DeepClone(),
+                ["idempotencyKeyHeader"] = keyHeader,
             };
             if (i > 0)
             {
