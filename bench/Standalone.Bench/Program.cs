@@ -11,6 +11,12 @@ using Serverless.Standalone.Bench;
 //       [--client keep-alive|new-connection|both] [--cold-only|--warm-only] [--host-dll PATH] [--in-memory] [A B C D E]]
 //   dotnet run -c Release --project bench/Standalone.Bench -- latency
 //   dotnet run -c Release --project bench/Standalone.Bench -- coldstart [--rounds N] [--in-memory] [--host-dll PATH]...
+//   dotnet run -c Release --project bench/Standalone.Bench -- load [--in-memory] [--client keep-alive|new-connection] [--host-dll PATH] [--scale F] [linear branching flaky suspend events]
+if (args.FirstOrDefault() == "load")
+{
+    return await Serverless.Standalone.Bench.Load.LoadBench.RunAsync(args[1..]);
+}
+
 // A bound, not a figure: with Durable Functions' concurrency defaults (10 orchestrations per core), the Durable Task
 // path's C takes over 3 minutes on a loaded 2-core machine.
 var scenarioTimeout = TimeSpan.FromMinutes(10);
