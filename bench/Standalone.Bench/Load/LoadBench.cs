@@ -57,7 +57,7 @@ internal static class LoadBench
         await using var storage = await BenchStorage.StartAsync(inMemory, storageBound.Token);
         System.Console.WriteLine($"   storage: {storage.Description}");
 
-        System.Console.WriteLine("   every host: HostProcess's environment (Host__LeaseRenewInterval=00:00:02, log level Warning, Serverless Information) plus the scenario's settings below");
+        System.Console.WriteLine($"   every host: {string.Join(", ", StandaloneHostTarget.Settings.Select(s => $"{s.Key}={s.Value}"))} (the host's defaults otherwise), plus the scenario's settings below");
         var rows = new List<string>();
         var notes = new List<string>();
         var failures = 0;
@@ -82,7 +82,7 @@ internal static class LoadBench
         System.Console.WriteLine();
         System.Console.WriteLine($"client: {mode.Label()}; storage: {storage.Description}; scale {scale}");
         System.Console.WriteLine();
-        System.Console.WriteLine("| scenario | instances | p50 | p95 | p99 | max | target | met? | storage requests per node step (table/queue/blob) | host memory (working set after, peak) | host CPU seconds |");
+        System.Console.WriteLine("| scenario | instances | p50 | p95 | p99 | max | target | met? | storage requests per node step (table/queue/blob) | host memory (working set after, peak) | CPU |");
         System.Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var row in rows)
         {
@@ -94,14 +94,14 @@ internal static class LoadBench
         notes.ForEach(System.Console.WriteLine);
         System.Console.WriteLine("Storage requests per node step: the host's /healthz counters over the measured run (the bench's one-at-a-time status reads while waiting included, node-detail reads for the checks not; queue includes idle polling).");
         System.Console.WriteLine();
-        System.Console.WriteLine($"{failures} of {selected.Length} scenarios failed or missed completion; load average at the end: {LoadAverage()}");
+        System.Console.WriteLine($"{failures} of {selected.Length} scenarios failed or missed completion; load average at the end: {Report.LoadAverage()}");
         return failures == 0 ? 0 : 1;
     }
 
     private static async Task<(string Row, bool Ok)> RunOneAsync(ILoadScenario scenario, string connectionString, string? hostDll, ClientMode mode)
     {
         System.Console.WriteLine();
-        System.Console.WriteLine($"== {scenario.Name}: load average before {LoadAverage()}; host settings: {Describe(scenario.Settings)}; why: {scenario.SettingsReason}");
+        System.Console.WriteLine($"== {scenario.Name}: load average before {Report.LoadAverage()}; host settings: {Describe(scenario.Settings)}; why: {scenario.SettingsReason}");
         LoadHost? started = null;
         try
         {
@@ -129,13 +129,12 @@ internal static class LoadBench
 
             await using (host)
             {
-                System.Console.WriteLine($"   {scenario.Name}: host pid {host.Process.Id} healthy after {host.Process.HealthyAfter.TotalSeconds:F1} s, warmed up; load average {LoadAverage()}");
+                System.Console.WriteLine($"   {scenario.Name}: host pid {host.Process.Id} healthy after {host.Process.HealthyAfter.TotalSeconds:F1} s, warmed up; load average {Report.LoadAverage()}");
                 using var bound = new CancellationTokenSource(ScenarioTimeout);
                 var meter = await LoadMeter.StartAsync(host, bound.Token);
                 var result = await scenario.RunAsync(host, warmUp: false, meter, bound.Token);
                 await meter.StopAsync(bound.Token);
                 var requests = meter.Requests;
-                var cpu = meter.Cpu.TotalSeconds;
                 var (current, peak) = meter.Memory;
                 var p = Percentiles.Of(result.LatenciesMs);
                 var met = result.Met ? "yes" : "missed";
@@ -144,9 +143,9 @@ internal static class LoadBench
                     $"{(double)requests.Tables / result.Steps:F2} / {(double)requests.Queues / result.Steps:F2} / {(double)requests.Blobs / result.Steps:F2} ({result.Steps} steps)");
                 var memory = $"{current / (1024.0 * 1024):F0} MB, peak {peak / (1024.0 * 1024):F0} MB";
                 System.Console.WriteLine($"{scenario.Name} | {(result.Complete ? "complete" : "INCOMPLETE")} | {met} | {result.Detail}");
-                System.Console.WriteLine($"   {scenario.Name}: storage requests per step {perStep}; host {memory}, CPU {cpu:F1} s; load average after {LoadAverage()}");
+                System.Console.WriteLine($"   {scenario.Name}: storage requests per step {perStep}; host {memory}; {meter.CpuSplit}; load average after {Report.LoadAverage()}");
                 var row = $"| {scenario.Name} | {result.Instances} | {Percentiles.Ms(p.P50)} | {Percentiles.Ms(p.P95)} | {Percentiles.Ms(p.P99)} | {Percentiles.Ms(p.Max)} "
-                    + $"| {scenario.Target} | {(result.Complete ? met : met + ", INCOMPLETE")} | {perStep} | {memory} | {cpu:F1} |";
+                    + $"| {scenario.Target} | {(result.Complete ? met : met + ", INCOMPLETE")} | {perStep} | {memory} | {meter.CpuSplit} |";
                 return (row, result.Complete);
             }
         }
@@ -156,7 +155,7 @@ internal static class LoadBench
             var message = ex is OperationCanceledException
                 ? $"FAILED: not done within the {ScenarioTimeout.TotalMinutes:F0}-minute bound"
                 : $"FAILED: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
-            System.Console.WriteLine($"{scenario.Name} | {message} | load average after {LoadAverage()}");
+            System.Console.WriteLine($"{scenario.Name} | {message} | load average after {Report.LoadAverage()}");
             if (started is not null)
             {
                 System.Console.WriteLine($"   the host's last output lines:\n{string.Join('\n', started.Process.Output.Split('\n').TakeLast(15).Select(l => "     " + l))}");
@@ -171,16 +170,4 @@ internal static class LoadBench
 
     private static string Describe(IReadOnlyDictionary<string, string> settings)
         => settings.Count == 0 ? "defaults" : string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}"));
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
 }

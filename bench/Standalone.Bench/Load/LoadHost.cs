@@ -29,7 +29,14 @@ internal sealed class LoadHost : IAsyncDisposable
     public static async Task<LoadHost> StartAsync(
         string connectionString, string taskHub, IReadOnlyDictionary<string, string> settings, string? hostDll, ClientMode mode, CancellationToken cancellationToken)
     {
-        var process = await HostProcess.StartAsync(connectionString, taskHub, cancellationToken, new Dictionary<string, string>(settings), hostDll);
+        // The same host settings as the A-E bench (the host's defaults, logging at Warning), then the scenario's own.
+        var environment = new Dictionary<string, string>(StandaloneHostTarget.Settings);
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var process = await HostProcess.StartAsync(connectionString, taskHub, cancellationToken, environment, hostDll);
         return new LoadHost(process, BenchHttp.Create(process.Address, mode));
     }
 

@@ -10,6 +10,7 @@ internal sealed class LoadMeter
     private readonly LoadHost? _host;
     private RequestCounts _before;
     private TimeSpan _cpuBefore;
+    private CpuMeter _machineBefore;
 
     private LoadMeter(LoadHost? host) => _host = host;
 
@@ -21,6 +22,9 @@ internal sealed class LoadMeter
 
     /// <summary>Host CPU time between start and stop.</summary>
     public TimeSpan Cpu { get; private set; }
+
+    /// <summary>CPU of the host process, Azurite and the bench, and the wall time, between start and stop.</summary>
+    public string CpuSplit { get; private set; } = "";
 
     /// <summary>The host's working set at stop and its peak so far, in bytes.</summary>
     public (long Current, long Peak) Memory { get; private set; }
@@ -36,6 +40,7 @@ internal sealed class LoadMeter
             _before = await host.CountersAsync(cancellationToken),
             _cpuBefore = host.Process.CpuTime(),
         };
+        meter._machineBefore = CpuMeter.Sample(meter._cpuBefore);
         return meter;
     }
 
@@ -48,7 +53,9 @@ internal sealed class LoadMeter
         }
 
         Requests = await _host.CountersAsync(cancellationToken) - _before;
-        Cpu = _host.Process.CpuTime() - _cpuBefore;
+        var cpu = _host.Process.CpuTime();
+        Cpu = cpu - _cpuBefore;
+        CpuSplit = CpuMeter.Since(_machineBefore, cpu);
         Memory = _host.Process.WorkingSet();
         Stopped = true;
     }
