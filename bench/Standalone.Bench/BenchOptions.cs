@@ -7,18 +7,20 @@ namespace Serverless.Standalone.Bench;
 /// <param name="Warm">Measure every scenario on one target after a warm-up.</param>
 /// <param name="HostDll">The standalone host to run, or null for its build output.</param>
 /// <param name="Scenarios">The scenarios, A-E by default.</param>
+/// <param name="FirstAfter">How long after a fresh target is ready its first scenario starts (0 by default).</param>
 internal sealed record BenchOptions(
-    IReadOnlyList<string> Targets, IReadOnlyList<ClientMode> ClientModes, bool First, bool Warm, string? HostDll, IReadOnlyList<string> Scenarios)
+    IReadOnlyList<string> Targets, IReadOnlyList<ClientMode> ClientModes, bool First, bool Warm, string? HostDll, IReadOnlyList<string> Scenarios, TimeSpan FirstAfter)
 {
     /// <summary>
     /// Parses <c>[--target standalone|durable|both] [--client keep-alive|new-connection|both] [--cold-only|--warm-only]
-    /// [--host-dll PATH] [--in-memory] [A B C D E]</c>; unknown values fail before anything starts.
+    /// [--first-after SECONDS] [--host-dll PATH] [--in-memory] [A B C D E]</c>; unknown values fail before anything starts.
     /// </summary>
     public static BenchOptions Parse(string[] args)
     {
         string target = "both", client = "both";
         string? hostDll = null;
         bool coldOnly = false, warmOnly = false;
+        var firstAfter = TimeSpan.Zero;
         var scenarios = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -38,6 +40,9 @@ internal sealed record BenchOptions(
                     break;
                 case "--warm-only":
                     warmOnly = true;
+                    break;
+                case "--first-after":
+                    firstAfter = TimeSpan.FromSeconds(double.Parse(Value(args, ++i, "--first-after"), System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 case "--in-memory":
                     break;
@@ -68,7 +73,7 @@ internal sealed record BenchOptions(
             throw new ArgumentException($"--host-dll: {hostDll} does not exist.");
         }
 
-        return new(targets, modes, !warmOnly, !coldOnly, hostDll, scenarios.Count == 0 ? Workloads.All : scenarios);
+        return new(targets, modes, !warmOnly, !coldOnly, hostDll, scenarios.Count == 0 ? Workloads.All : scenarios, firstAfter);
     }
 
     private static string Value(string[] args, int index, string option)

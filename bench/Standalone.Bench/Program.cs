@@ -8,7 +8,8 @@ using Serverless.Standalone.Bench;
 // on a freshly started target (a new host process, or a new engine, sidecar and worker), and the warm figure is one
 // target running every scenario after a warm-up; the standalone host is measured with each client mode. Usage:
 //   dotnet run -c Release --project bench/Standalone.Bench [-- [--target standalone|durable|both]
-//       [--client keep-alive|new-connection|both] [--cold-only|--warm-only] [--host-dll PATH] [--in-memory] [A B C D E]]
+//       [--client keep-alive|new-connection|both] [--cold-only|--warm-only] [--first-after SECONDS] [--host-dll PATH]
+//       [--in-memory] [A B C D E]]
 //   dotnet run -c Release --project bench/Standalone.Bench -- latency
 //   dotnet run -c Release --project bench/Standalone.Bench -- coldstart [--rounds N] [--in-memory] [--host-dll PATH]...
 //   dotnet run -c Release --project bench/Standalone.Bench -- load [--in-memory] [--client keep-alive|new-connection] [--host-dll PATH] [--scale F] [linear branching flaky suspend events]
@@ -85,6 +86,13 @@ async Task RunTargetAsync(string name, ClientMode? mode, Func<CancellationToken,
             {
                 using var startBound = new CancellationTokenSource(scenarioTimeout);
                 await using var target = await start(startBound.Token);
+                if (options.FirstAfter > TimeSpan.Zero)
+                {
+                    // The run's definition of "first": that long after the target is ready (--first-after), not a wait for luck.
+                    Console.WriteLine($"   waiting {options.FirstAfter.TotalSeconds:F1} s after the target is ready (--first-after)");
+                    await Task.Delay(options.FirstAfter, startBound.Token);
+                }
+
                 await MeasureAsync(target, column, scenario);
             }
             catch (Exception ex) when (IsScenarioFailure(ex))
