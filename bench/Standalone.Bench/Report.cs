@@ -114,27 +114,8 @@ internal sealed class Report(IReadOnlyList<string> scenarios)
                 "warm");
         }
 
-        System.Console.WriteLine();
-        System.Console.WriteLine("| scenario | run | figures |");
-        System.Console.WriteLine("|---|---|---|");
-        foreach (var scenario in scenarios)
-        {
-            foreach (var column in columns.Where(c => _results.ContainsKey((c, scenario))))
-            {
-                System.Console.WriteLine($"| {Workloads.Label(scenario)} | {column.Label} | {_results[(column, scenario)].Result} |");
-            }
-        }
-
-        System.Console.WriteLine();
-        System.Console.WriteLine("| scenario | run | storage requests per step (the host's, or the provider's) and CPU |");
-        System.Console.WriteLine("|---|---|---|");
-        foreach (var scenario in scenarios)
-        {
-            foreach (var column in columns.Where(c => _results.ContainsKey((c, scenario))))
-            {
-                System.Console.WriteLine($"| {Workloads.Label(scenario)} | {column.Label} | {_results[(column, scenario)].Requests} |");
-            }
-        }
+        PrintPerRun(columns, "figures", r => r.Result);
+        PrintPerRun(columns, "storage requests per step (the host's, or the provider's) and CPU", r => r.Requests);
 
         foreach (var column in columns)
         {
@@ -160,6 +141,21 @@ internal sealed class Report(IReadOnlyList<string> scenarios)
                 "DTFx runs with Durable Functions' default maxQueuePollingInterval (30 s): a queue that stays empty backs its polling off towards "
                 + "30 s, so work that arrives after a quiet spell (a fresh start, the end of the warm-up) can wait for the next poll, as on a deployed "
                 + "app whose host.json sets nothing.");
+        }
+    }
+
+    // One row per scenario and run, its last column headed `heading` and filled by `pick`.
+    private void PrintPerRun(List<Column> columns, string heading, Func<ScenarioResult, string> pick)
+    {
+        System.Console.WriteLine();
+        System.Console.WriteLine($"| scenario | run | {heading} |");
+        System.Console.WriteLine("|---|---|---|");
+        foreach (var scenario in scenarios)
+        {
+            foreach (var column in columns.Where(c => _results.ContainsKey((c, scenario))))
+            {
+                System.Console.WriteLine($"| {Workloads.Label(scenario)} | {column.Label} | {pick(_results[(column, scenario)])} |");
+            }
         }
     }
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Serverless.Engine.Decisions;
 using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
@@ -17,8 +19,12 @@ namespace Serverless.Standalone.Runtime;
 /// instance of a small workflow in memory. No instance is stored, nothing is sent to a queue, logged or measured
 /// (docs/performance.md, cold start).
 /// </summary>
-internal sealed class StartupPriming(ActivityNodeExecutor activities, TaskHubStorage storage, TimeProvider time)
+internal sealed class StartupPriming(
+    ActivityRegistry registry, IServiceScopeFactory scopes, IOptions<WorkflowExecutorOptions> options, TaskHubStorage storage, TimeProvider time)
 {
+    // The host's activity executor, but silent: it logs every activity it runs, and this one is not the user's.
+    private readonly ActivityNodeExecutor _activities = new(registry, scopes, options, time, NullLogger<ActivityNodeExecutor>.Instance);
+
     private const string Definition = """
         {"name":"startup-priming","nodes":{
           "a":{"type":"activity","activity":"echo","input":"${{ input.n }}"},
@@ -64,7 +70,7 @@ internal sealed class StartupPriming(ActivityNodeExecutor activities, TaskHubSto
                 if (command is RunNode run)
                 {
                     var work = new NodeWork("startup-priming", plan.Nodes[run.NodeId].Definition, run) { Workflow = plan.Name, Version = plan.Version };
-                    pending.Enqueue(await activities.ExecuteAsync(work, cancellationToken) is NodeOutcome.Succeeded succeeded
+                    pending.Enqueue(await _activities.ExecuteAsync(work, cancellationToken) is NodeOutcome.Succeeded succeeded
                         ? new NodeSucceeded(Id(), run.Key, succeeded.Output)
                         : throw new InvalidOperationException("The start-up priming's echo failed."));
                 }
