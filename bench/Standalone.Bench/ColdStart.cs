@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
+using Serverless.Standalone.Bench.Load;
 using Serverless.Testing;
 
 namespace Serverless.Standalone.Bench;
@@ -14,6 +13,9 @@ namespace Serverless.Standalone.Bench;
 internal static class ColdStart
 {
     private const string Usage = "coldstart [--rounds N] [--in-memory] [--host-dll PATH]... (default: the build output of src/Standalone)";
+
+    // No settings beyond the ones every bench host runs with (StandaloneHostTarget.Settings: the host's defaults, logging at Warning).
+    private static readonly Dictionary<string, string> DefaultSettings = [];
 
     /// <summary>Runs the mode; <paramref name="args"/> are the arguments after <c>coldstart</c>.</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -54,8 +56,8 @@ internal static class ColdStart
             System.Console.WriteLine($"   host: {host} ({(HostImage.IsReadyToRun(host) ? "ReadyToRun" : "JIT: not precompiled")})");
 
             // The task hub every round's first start finds existing.
-            await using var creator = await HostProcess.StartAsync(storage.ConnectionString, HubOf(host, "existing"), ct, hostDll: host);
-            await creator.StopAsync(ct);
+            await using var creator = await LoadHost.StartAsync(storage.ConnectionString, HubOf(host, "existing"), DefaultSettings, host, ClientMode.KeepAlive, ct);
+            await creator.Process.StopAsync(ct);
         }
 
         var starts = hosts.ToDictionary(h => h, _ => new List<Start>());
@@ -93,43 +95,19 @@ internal static class ColdStart
 
     private static async Task<Start> MeasureAsync(string connectionString, string host, string hub, bool existing, CancellationToken ct)
     {
-        await using var process = await HostProcess.StartAsync(connectionString, hub, ct, hostDll: host);
+        await using var started = await LoadHost.StartAsync(connectionString, hub, DefaultSettings, host, ClientMode.KeepAlive, ct);
+        var process = started.Process;
         var healthy = process.HealthyAfter.TotalSeconds;
         var cpu = process.CpuTime().TotalSeconds;
-        using var http = BenchHttp.Create(process.Address, ClientMode.KeepAlive);
-        var definition = Workloads.Chain("cold", 10);
-        using (var put = await http.PutAsync("/api/workflows/cold", new StringContent(definition), ct))
+        await started.PutAsync(Workloads.Chain("cold", 10), ct);
+        var status = await started.WaitAsync((await started.StartAsync("cold", 1, ct)).Id, ct);
+        if (status["runtimeStatus"]!.GetValue<string>() is not "Completed")
         {
-            put.EnsureSuccessStatusCode();
+            throw new InvalidOperationException($"The first instance ended {status.ToJsonString()}");
         }
 
-        string id;
-        using (var start = await http.PostAsync("/api/workflows/cold/instances", new StringContent("1"), ct))
-        {
-            var body = await start.Content.ReadFromJsonAsync<JsonObject>(ct);
-            id = (int)start.StatusCode == 202 ? body!["id"]!.GetValue<string>() : throw new InvalidOperationException(body!.ToJsonString());
-        }
-
-        JsonObject status;
-        while (true)
-        {
-            status = (await http.GetFromJsonAsync<JsonObject>($"/runtime/webhooks/durabletask/instances/{id}", ct))!;
-            if (status["runtimeStatus"]!.GetValue<string>() is "Completed")
-            {
-                break;
-            }
-
-            if (status["runtimeStatus"]!.GetValue<string>() is "Failed" or "Terminated")
-            {
-                throw new InvalidOperationException($"The first instance ended {status.ToJsonString()}");
-            }
-
-            // A bounded poll (the token carries the deadline); its period is far below the figures measured.
-            await Task.Delay(5, ct);
-        }
-
-        var created = DateTimeOffset.Parse(status["createdTime"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-        var completed = DateTimeOffset.Parse(status["lastUpdatedTime"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+        var created = LoadHost.Time(status, "createdTime");
+        var completed = LoadHost.Time(status, "lastUpdatedTime");
         var memory = process.WorkingSet().Current / (1024.0 * 1024.0);
         await process.StopAsync(ct);
         return new Start(existing, healthy, (completed - process.Started).TotalSeconds, (completed - created).TotalSeconds, cpu, memory);
