@@ -53,7 +53,7 @@ internal static class ColdStart
         System.Console.WriteLine($"   storage: {storage.Description}");
         foreach (var host in hosts)
         {
-            System.Console.WriteLine($"   host: {host} ({(HostImage.IsReadyToRun(host) ? "ReadyToRun" : "JIT: not precompiled")})");
+            System.Console.WriteLine($"   host: {host} ({HostImage.Kind(host)})");
 
             // The task hub every round's first start finds existing.
             await using var creator = await LoadHost.StartAsync(storage.ConnectionString, HubOf(host, "existing"), DefaultSettings, host, ClientMode.KeepAlive, ct);
@@ -82,7 +82,7 @@ internal static class ColdStart
                 var s = starts[host].Where(x => x.ExistingHub == existing).ToList();
                 System.Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"| {Path.GetRelativePath(Azurite.RepoRoot, host)} ({(HostImage.IsReadyToRun(host) ? "ReadyToRun" : "JIT")}) | {(existing ? "exists" : "new")} | {s.Count} "
+                    $"| {Path.GetRelativePath(Azurite.RepoRoot, host)} ({HostImage.Kind(host)}) | {(existing ? "exists" : "new")} | {s.Count} "
                     + $"| {Spread(s.Select(x => x.Healthy))} | {Spread(s.Select(x => x.FirstCompleted))} | {Median(s.Select(x => x.Instance)):F3} s "
                     + $"| {Median(s.Select(x => x.CpuUntilHealthy)):F2} s | {Median(s.Select(x => x.WorkingSetMiB)):F0} MiB |"));
             }

@@ -34,12 +34,35 @@ internal static class HostImage
 
         try
         {
-            return $"{hostDll} ({(IsReadyToRun(hostDll) ? "ReadyToRun" : "IL only, not ReadyToRun")})";
+            return $"{hostDll} ({Kind(hostDll)})";
         }
         catch (Exception ex) when (ex is IOException or BadImageFormatException or UnauthorizedAccessException)
         {
             return $"{hostDll} (not readable as a .NET assembly: {ex.Message})";
         }
+    }
+
+    /// <summary>
+    /// How the image was compiled: IL only, ReadyToRun, or (a self-contained composite publish puts the runtime and one
+    /// composite image, <c>name.r2r.dll</c>, beside the app) self-contained composite ReadyToRun.
+    /// </summary>
+    public static string Kind(string hostDll)
+    {
+        if (!IsReadyToRun(hostDll))
+        {
+            return "IL only, JIT";
+        }
+
+        var directory = Path.GetDirectoryName(hostDll) ?? ".";
+        var composite = File.Exists(Path.ChangeExtension(hostDll, ".r2r.dll"));
+        var selfContained = File.Exists(Path.Combine(directory, "libcoreclr.so")) || File.Exists(Path.Combine(directory, "coreclr.dll"));
+        return (composite, selfContained) switch
+        {
+            (true, true) => "self-contained, composite ReadyToRun",
+            (true, false) => "composite ReadyToRun",
+            (false, true) => "self-contained, ReadyToRun",
+            _ => "ReadyToRun",
+        };
     }
 
     /// <summary>Whether the image is ReadyToRun: it has a managed native header that starts with the RTR signature (crossgen2's output).</summary>

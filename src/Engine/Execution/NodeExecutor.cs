@@ -22,14 +22,15 @@ internal sealed class NodeExecutor(HttpNodeExecutor http, ActivityNodeExecutor a
 
         var type = NodeTypeNames.Of(work.Node);
 
+        var silenced = WorkflowTelemetry.Silenced;
         var now = time.GetUtcNow();
-        if (work.ScheduledAt is { } scheduled)
+        if (work.ScheduledAt is { } scheduled && !silenced)
         {
             WorkflowTelemetry.DispatchLag.Record(Math.Max(0, (now - scheduled).TotalSeconds), new KeyValuePair<string, object?>(TraceAttributes.DispatchKind, "node"));
         }
 
         // Work never runs under whatever activity the host happened to be in: its span (or none) is its context.
-        using var span = StartSpan(work, type);
+        using var span = silenced ? null : StartSpan(work, type);
         Activity.Current = span;
         var started = time.GetTimestamp();
         NodeOutcome outcome;
@@ -48,10 +49,14 @@ internal sealed class NodeExecutor(HttpNodeExecutor http, ActivityNodeExecutor a
 
         var result = outcome is NodeOutcome.Succeeded ? "succeeded" : "failed";
         var error = (outcome as NodeOutcome.Failed)?.Error;
-        WorkflowTelemetry.NodeDuration.Record(
-            time.GetElapsedTime(started).TotalSeconds,
-            new KeyValuePair<string, object?>(TraceAttributes.NodeType, type),
-            new KeyValuePair<string, object?>(TraceAttributes.Result, result));
+        if (!silenced)
+        {
+            WorkflowTelemetry.NodeDuration.Record(
+                time.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>(TraceAttributes.NodeType, type),
+                new KeyValuePair<string, object?>(TraceAttributes.Result, result));
+        }
+
         if (span is not null)
         {
             span.SetTag(TraceAttributes.Result, result);

@@ -26,7 +26,7 @@ internal static class DecisionTelemetry
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
-        if (ReferenceEquals(before, after))
+        if (ReferenceEquals(before, after) || WorkflowTelemetry.Silenced)
         {
             return;
         }

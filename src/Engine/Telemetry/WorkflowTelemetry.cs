@@ -18,12 +18,16 @@ public static class WorkflowTelemetry
     public const string Name = "Serverless.Workflows";
 
     private static readonly string? Version = typeof(WorkflowTelemetry).Assembly.GetName().Version?.ToString();
+    private static readonly AsyncLocal<bool> SilencedFlow = new();
 
     /// <summary>The activity source every workflow span is started from.</summary>
     public static ActivitySource Source { get; } = new(Name, Version);
 
     /// <summary>The meter of the workflow metrics.</summary>
     internal static Meter Meter { get; } = new(Name, Version);
+
+    /// <summary>True on an async flow inside <see cref="Silence"/>: nothing of it becomes a span or a metric.</summary>
+    internal static bool Silenced => SilencedFlow.Value;
 
     /// <summary><c>workflow.run.duration</c>: from a run's start to its final status, by workflow and result.</summary>
     internal static Histogram<double> RunDuration { get; } = Meter.CreateHistogram<double>(
@@ -53,5 +57,20 @@ public static class WorkflowTelemetry
     {
         double[] buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400, 86400];
         return new InstrumentAdvice<double> { HistogramBucketBoundaries = [.. buckets.Where(b => b <= max)] };
+    }
+
+    /// <summary>
+    /// Records no span and no metric on the calling async flow (and the work it starts) until the scope is disposed: the
+    /// standalone host's start-up priming runs a throwaway instance through the real paths, and it is nobody's run.
+    /// </summary>
+    internal static IDisposable Silence()
+    {
+        SilencedFlow.Value = true;
+        return new SilenceScope();
+    }
+
+    private sealed class SilenceScope : IDisposable
+    {
+        public void Dispose() => SilencedFlow.Value = false;
     }
 }

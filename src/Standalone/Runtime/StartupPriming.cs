@@ -1,29 +1,41 @@
-using System.Globalization;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Azure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Serverless.Engine.Decisions;
-using Serverless.Engine.Definitions;
 using Serverless.Engine.Execution;
+using Serverless.Engine.Registry;
+using Serverless.Engine.Telemetry;
 using Serverless.Standalone.Storage;
+using Serverless.Standalone.Telemetry;
 
 namespace Serverless.Standalone.Runtime;
 
 /// <summary>
-/// Runs, once the host is healthy, what a fresh process would otherwise set up on its first requests, in the order a
-/// first instance needs them: the JSON contracts of the state and of the stored envelope (the costliest, about 0.25 s of
-/// CPU), a state row's conditional replace (on this process's own heartbeat row), then the definition parser and
-/// compiler, the decider, the expression engine and the activity executor (the built-in <c>echo</c>) on a throwaway
-/// instance of a small workflow in memory. No instance is stored, nothing is sent to a queue, logged or measured
-/// (docs/performance.md, cold start).
+/// Runs, before the host is ready, what a fresh process would otherwise set up on its first instance: a throwaway
+/// instance of a small workflow (an <c>echo</c> activity, an event, a switch, a set) goes through the real runtime (the
+/// instance client, the decider, the actor's group commit and its saves with ETags, the node work runner and executor,
+/// the raise path, the state and envelope JSON contracts) on parts of its own. Its one row is in the hosts table under
+/// partition key <c>startup-priming-{host id}</c>, where no query of instances or hosts looks, and is deleted at the
+/// end; its definition is in an in-memory registry; it owns every partition of a partition table of its own, so nothing
+/// is sent to a queue; its host metrics are on a meter nothing exports, its logs go nowhere, and no span or workflow
+/// metric is recorded for it (<see cref="WorkflowTelemetry.Silence"/>). docs/performance.md, cold start.
 /// </summary>
 internal sealed class StartupPriming(
-    ActivityRegistry registry, IServiceScopeFactory scopes, IOptions<WorkflowExecutorOptions> options, TaskHubStorage storage, TimeProvider time)
+    ActivityRegistry activities,
+    IServiceScopeFactory scopes,
+    IOptions<WorkflowExecutorOptions> executorOptions,
+    HttpNodeExecutor http,
+    DefinitionRegistry definitions,
+    MessageSender sender,
+    TaskHubStorage storage,
+    IOptions<StandaloneHostOptions> options,
+    TimeProvider time)
 {
-    // The host's activity executor, but silent: it logs every activity it runs, and this one is not the user's.
-    private readonly ActivityNodeExecutor _activities = new(registry, scopes, options, time, NullLogger<ActivityNodeExecutor>.Instance);
+    private const string Workflow = "startup-priming";
+    private const string RowKey = "i";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
     private const string Definition = """
         {"name":"startup-priming","nodes":{
@@ -34,61 +46,88 @@ internal sealed class StartupPriming(
          "output":"${{ nodes.b.output }}"}
         """;
 
-    /// <summary>Runs the throwaway instance to its end, then rewrites the heartbeat row of <paramref name="hostId"/>.</summary>
-    public async Task RunAsync(string hostId, CancellationToken cancellationToken)
+    /// <summary>The partition key of the throwaway instance's row in the hosts table.</summary>
+    public static string InstanceId(string hostId) => Workflow + "-" + hostId;
+
+    /// <summary>
+    /// Registers the workflow in memory (the parser, the compiler and the expression engine), then, once
+    /// <paramref name="storageReady"/> completes, runs the throwaway instance of <paramref name="hostId"/> to its end,
+    /// deletes its row, and returns its last record. Past the registration it is bounded by 10 seconds.
+    /// </summary>
+    public async Task<InstanceRecord> RunAsync(string hostId, Task storageReady, CancellationToken cancellationToken)
     {
-        // The contracts first: a fresh process's first start serializes a state and an envelope.
-        var empty = new InstanceState { InstanceId = "startup-priming", Workflow = "startup-priming", Version = 1 };
-        _ = StateSerializer.Deserialize(StateSerializer.Serialize(empty));
-        _ = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(new InstanceEnvelope([], null, false), HostJsonContext.Default.InstanceEnvelope), HostJsonContext.Default.InstanceEnvelope);
-
-        // What saving a state does (a replace with the row's ETag), on a row this process owns and rewrites anyway.
-        var heartbeat = new TableEntity("hosts", hostId) { ["Seen"] = time.GetUtcNow() };
-        await storage.Hosts.UpdateEntityAsync(heartbeat, ETag.All, TableUpdateMode.Replace, cancellationToken);
-
-        var parsed = DefinitionParser.Parse(Definition);
-        if (parsed.Definition is null)
+        ArgumentNullException.ThrowIfNull(storageReady);
+        using var silenced = WorkflowTelemetry.Silence();
+        var registry = new DefinitionRegistry(new InMemoryDefinitionStore(), time, planOptions: definitions.PlanOptions);
+        var registered = await registry.RegisterAsync(Workflow, Definition, cancellationToken);
+        var plan = registered.Error is null ? await registry.ResolveAsync(Workflow, null, cancellationToken) : null;
+        if (plan is null)
         {
-            throw new InvalidOperationException("The start-up priming workflow does not parse: " + string.Join("; ", parsed.Errors.Select(e => e.Message)));
+            throw new InvalidOperationException($"The start-up priming workflow does not register: {registered.Error?.Message}");
         }
 
-        var plan = WorkflowPlan.Compile(parsed.Definition, 1);
-        var now = DateTimeOffset.UnixEpoch;
-        using var input = JsonDocument.Parse("""{"n":1}""");
-        using var payload = JsonDocument.Parse("""{"n":2}""");
-        var state = Decider.Create(plan, "startup-priming", input.RootElement, now);
-        var pending = new Queue<WorkflowEvent>([new InstanceStarted("e0")]);
-        var sequence = 0;
-        while (pending.TryDequeue(out var @event) && !state.Status.IsFinal)
+        await storageReady.WaitAsync(cancellationToken);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(Bound);
+        var token = bound.Token;
+
+        var partitions = new PartitionTable(options.Value.Partitions);
+        for (var p = 0; p < partitions.Count; p++)
         {
-            var decision = Decider.Decide(plan, state, @event, now);
-            state = StateSerializer.Deserialize(StateSerializer.Serialize(decision.State));
-            var outbox = new List<OutboxItem>();
-            foreach (var command in decision.Commands)
+            partitions[p] = PartitionState.Owned;
+        }
+
+        using var meter = new Meter(HostMetrics.MeterName + ".StartupPriming");
+        using var metrics = new HostMetrics(meter);
+
+        // The host's executors, but silent: the activity executor logs every activity it runs, and this one is nobody's.
+        var executor = new NodeExecutor(http, new ActivityNodeExecutor(activities, scopes, executorOptions, time, NullLogger<ActivityNodeExecutor>.Instance), time);
+        using var runner = new NodeWorkRunner(executor, partitions, metrics, time, options, NullLogger<NodeWorkRunner>.Instance);
+        var store = new InstanceStore(storage, storage.Hosts, options);
+        using var runtime = new InstanceRuntime(store, registry, sender, partitions, runner, metrics, time, options, NullLogger<InstanceRuntime>.Instance);
+        var client = new InstanceClient(registry, store, runtime, time, NullLogger<InstanceClient>.Instance);
+
+        var id = InstanceId(hostId);
+        try
+        {
+            using var input = JsonDocument.Parse("""{"n":1}""");
+            if (await client.StartAsync(plan, id, input.RootElement, InstanceTrace.Under(default), token) is { } conflict)
             {
-                outbox.Add(new OutboxItem("k" + outbox.Count.ToString(CultureInfo.InvariantCulture), command));
-                if (command is RunNode run)
-                {
-                    var work = new NodeWork("startup-priming", plan.Nodes[run.NodeId].Definition, run) { Workflow = plan.Name, Version = plan.Version };
-                    pending.Enqueue(await _activities.ExecuteAsync(work, cancellationToken) is NodeOutcome.Succeeded succeeded
-                        ? new NodeSucceeded(Id(), run.Key, succeeded.Output)
-                        : throw new InvalidOperationException("The start-up priming's echo failed."));
-                }
+                throw new InvalidOperationException($"The start-up priming instance '{id}' exists already ({conflict.Workflow}).");
             }
 
-            var envelope = JsonSerializer.SerializeToUtf8Bytes(new InstanceEnvelope([.. outbox], null, false), HostJsonContext.Default.InstanceEnvelope);
-            _ = JsonSerializer.Deserialize(envelope, HostJsonContext.Default.InstanceEnvelope);
-            if (pending.Count == 0 && !state.Status.IsFinal)
+            using var payload = JsonDocument.Parse("""{"n":2}""");
+            if (await client.SendAsync(id, new EventRaised(EventIds.Raised(), "go", payload.RootElement.Clone()), token) is { } refused)
             {
-                pending.Enqueue(new EventRaised(Id(), "go", payload.RootElement.Clone()));
+                throw new InvalidOperationException($"The start-up priming instance refused its event: {refused.Message}");
             }
-        }
 
-        if (state.Status != InstanceStatus.Completed)
+            var final = await FinalAsync(client, store, id, token);
+            return final.State.Status == InstanceStatus.Completed
+                ? final
+                : throw new InvalidOperationException($"The start-up priming instance ended {final.State.Status}.");
+        }
+        finally
         {
-            throw new InvalidOperationException($"The start-up priming instance ended {state.Status}.");
+            // Whatever happened, the row goes (a delete of a missing row succeeds).
+            await storage.Hosts.DeleteEntityAsync(id, RowKey, ETag.All, CancellationToken.None);
         }
+    }
 
-        string Id() => "e" + (++sequence).ToString(CultureInfo.InvariantCulture);
+    // Reads the instance after each of its writes until it is final.
+    private static async Task<InstanceRecord> FinalAsync(InstanceClient client, InstanceStore store, string id, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var changed = store.Changes.WaitAsync(id, cancellationToken);
+            var record = await client.GetAsync(id, cancellationToken)
+                ?? throw new InvalidOperationException($"The start-up priming instance '{id}' is gone.");
+            if (record.State.Status.IsFinal)
+            {
+                return record;
+            }
+
+            await changed;
+        }
     }
 }

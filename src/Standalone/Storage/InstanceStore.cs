@@ -20,13 +20,24 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<StandaloneH
     private const string RowKey = "i";
     private const int ChunkBytes = 64_000;
     private readonly StandaloneHostOptions _options = options.Value;
+    private readonly TableClient _instances = storage.Instances;
+
+    /// <summary>
+    /// A store whose rows go to <paramref name="rows"/> instead of the instances table (start-up priming: a throwaway
+    /// instance in the hosts table, where no query of instances looks).
+    /// </summary>
+    internal InstanceStore(TaskHubStorage storage, TableClient rows, IOptions<StandaloneHostOptions> options)
+        : this(storage, options)
+    {
+        _instances = rows;
+    }
 
     /// <summary>Signals every write of an instance's row by this process (the status long-poll waits on it).</summary>
     public InstanceChanges Changes { get; } = new();
 
     public async Task<InstanceRecord?> GetAsync(string instanceId, CancellationToken cancellationToken)
     {
-        var response = await storage.Instances.GetEntityIfExistsAsync<TableEntity>(instanceId, RowKey, cancellationToken: cancellationToken);
+        var response = await _instances.GetEntityIfExistsAsync<TableEntity>(instanceId, RowKey, cancellationToken: cancellationToken);
         return response.HasValue ? await ToRecordAsync(response.Value!, cancellationToken) : null;
     }
 
@@ -36,7 +47,7 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<StandaloneH
         var (entity, blob) = await ToEntityAsync(record, cancellationToken);
         try
         {
-            var response = await storage.Instances.AddEntityAsync(entity, cancellationToken);
+            var response = await _instances.AddEntityAsync(entity, cancellationToken);
             Changes.Changed(record.State.InstanceId);
             return (true, record with { ETag = response.Headers.ETag ?? default, StateBlob = blob });
         }
@@ -60,7 +71,7 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<StandaloneH
         Response response;
         try
         {
-            response = await storage.Instances.UpdateEntityAsync(entity, record.ETag, TableUpdateMode.Replace, cancellationToken);
+            response = await _instances.UpdateEntityAsync(entity, record.ETag, TableUpdateMode.Replace, cancellationToken);
         }
         catch
         {
@@ -84,7 +95,7 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<StandaloneH
     /// <summary>Deletes the row (if its ETag matches) and its state blob.</summary>
     public async Task DeleteAsync(InstanceRecord record, CancellationToken cancellationToken)
     {
-        await storage.Instances.DeleteEntityAsync(record.State.InstanceId, RowKey, record.ETag, cancellationToken);
+        await _instances.DeleteEntityAsync(record.State.InstanceId, RowKey, record.ETag, cancellationToken);
         Changes.Changed(record.State.InstanceId);
         if (record.StateBlob is not null)
         {
@@ -101,7 +112,7 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<StandaloneH
     {
         ArgumentNullException.ThrowIfNull(refused);
         var filter = TableClient.CreateQueryFilter($"Partition eq {partition} and Active eq {true}");
-        await foreach (var entity in storage.Instances.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in _instances.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             InstanceRecord record;
             try
@@ -155,7 +166,7 @@ internal sealed class InstanceStore(TaskHubStorage storage, IOptions<StandaloneH
             return null;
         }
 
-        await foreach (var page in storage.Instances.QueryAsync<TableEntity>(filter, maxPerPage: query.Top, cancellationToken: cancellationToken)
+        await foreach (var page in _instances.QueryAsync<TableEntity>(filter, maxPerPage: query.Top, cancellationToken: cancellationToken)
             .AsPages(position, query.Top))
         {
             var records = new List<InstanceRecord>(page.Values.Count);

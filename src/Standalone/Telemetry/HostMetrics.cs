@@ -19,8 +19,14 @@ internal sealed class HostMetrics : IDisposable
     private long _poison;
 
     public HostMetrics(IMeterFactory meterFactory)
+        : this(meterFactory.Create(MeterName))
     {
-        _meter = meterFactory.Create(MeterName);
+    }
+
+    /// <summary>Metrics on <paramref name="meter"/> (start-up priming: a meter of its own that nothing exports).</summary>
+    internal HostMetrics(Meter meter)
+    {
+        _meter = meter;
         _events = _meter.CreateCounter<long>("serverless.host.events.applied", "{event}", "Events that changed an instance's state.");
         _meter.CreateObservableGauge("serverless.host.queue.depth", () => QueueDepth, "{message}", "Approximate messages in this host's control queues (refreshed every few seconds).");
     }
