@@ -8,12 +8,24 @@ namespace Serverless.Standalone.Bench;
 /// <param name="HostDll">The standalone host to run, or null for its build output.</param>
 /// <param name="Scenarios">The scenarios, A-E by default.</param>
 /// <param name="FirstAfter">How long after a fresh target is ready its first scenario starts (0 by default).</param>
+/// <param name="Repeat">
+/// How many times each scenario is measured: first, on that many fresh targets; warm, that many times in a row on the
+/// warm target. The report gives the median run (1 by default).
+/// </param>
 internal sealed record BenchOptions(
-    IReadOnlyList<string> Targets, IReadOnlyList<ClientMode> ClientModes, bool First, bool Warm, string? HostDll, IReadOnlyList<string> Scenarios, TimeSpan FirstAfter)
+    IReadOnlyList<string> Targets,
+    IReadOnlyList<ClientMode> ClientModes,
+    bool First,
+    bool Warm,
+    string? HostDll,
+    IReadOnlyList<string> Scenarios,
+    TimeSpan FirstAfter,
+    int Repeat = 1)
 {
     /// <summary>
     /// Parses <c>[--target standalone|durable|both] [--client keep-alive|new-connection|both] [--cold-only|--warm-only]
-    /// [--first-after SECONDS] [--host-dll PATH] [--in-memory] [A B C D E]</c>; unknown values fail before anything starts.
+    /// [--first-after SECONDS] [--repeat N] [--host-dll PATH] [--in-memory] [A B C D E]</c>; unknown values fail before
+    /// anything starts.
     /// </summary>
     public static BenchOptions Parse(string[] args)
     {
@@ -21,6 +33,7 @@ internal sealed record BenchOptions(
         string? hostDll = null;
         bool coldOnly = false, warmOnly = false;
         var firstAfter = TimeSpan.Zero;
+        var repeat = 1;
         var scenarios = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -43,6 +56,14 @@ internal sealed record BenchOptions(
                     break;
                 case "--first-after":
                     firstAfter = TimeSpan.FromSeconds(double.Parse(Value(args, ++i, "--first-after"), System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                case "--repeat":
+                    repeat = int.Parse(Value(args, ++i, "--repeat"), System.Globalization.CultureInfo.InvariantCulture);
+                    if (repeat < 1)
+                    {
+                        throw new ArgumentException("--repeat needs a count of at least 1.");
+                    }
+
                     break;
                 case "--in-memory":
                     break;
@@ -73,7 +94,7 @@ internal sealed record BenchOptions(
             throw new ArgumentException($"--host-dll: {hostDll} does not exist.");
         }
 
-        return new(targets, modes, !warmOnly, !coldOnly, hostDll, scenarios.Count == 0 ? Workloads.All : scenarios, firstAfter);
+        return new(targets, modes, !warmOnly, !coldOnly, hostDll, scenarios.Count == 0 ? Workloads.All : scenarios, firstAfter, repeat);
     }
 
     private static string Value(string[] args, int index, string option)

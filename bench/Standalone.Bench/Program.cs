@@ -8,8 +8,8 @@ using Serverless.Standalone.Bench;
 // on a freshly started target (a new host process, or a new engine, sidecar and worker), and the warm figure is one
 // target running every scenario after a warm-up; the standalone host is measured with each client mode. Usage:
 //   dotnet run -c Release --project bench/Standalone.Bench [-- [--target standalone|durable|both]
-//       [--client keep-alive|new-connection|both] [--cold-only|--warm-only] [--first-after SECONDS] [--host-dll PATH]
-//       [--in-memory] [A B C D E]]
+//       [--client keep-alive|new-connection|both] [--cold-only|--warm-only] [--first-after SECONDS] [--repeat N]
+//       [--host-dll PATH] [--in-memory] [A B C D E]]
 //   dotnet run -c Release --project bench/Standalone.Bench -- latency
 //   dotnet run -c Release --project bench/Standalone.Bench -- coldstart [--rounds N] [--in-memory] [--host-dll PATH]...
 //   dotnet run -c Release --project bench/Standalone.Bench -- load [--in-memory] [--client keep-alive|new-connection] [--host-dll PATH] [--scale F] [linear branching flaky suspend events]
@@ -80,24 +80,9 @@ async Task RunTargetAsync(string name, ClientMode? mode, Func<CancellationToken,
     {
         foreach (var scenario in options.Scenarios)
         {
-            var column = new Column(name, Phase.First, mode);
-            Console.WriteLine($"== {name}, first {scenario}{client}: starting a fresh target; load average {Report.LoadAverage()}");
-            try
+            for (var run = 1; run <= options.Repeat; run++)
             {
-                using var startBound = new CancellationTokenSource(scenarioTimeout);
-                await using var target = await start(startBound.Token);
-                if (options.FirstAfter > TimeSpan.Zero)
-                {
-                    // The run's definition of "first": that long after the target is ready (--first-after), not a wait for luck.
-                    Console.WriteLine($"   waiting {options.FirstAfter.TotalSeconds:F1} s after the target is ready (--first-after)");
-                    await Task.Delay(options.FirstAfter, startBound.Token);
-                }
-
-                await MeasureAsync(target, column, scenario);
-            }
-            catch (Exception ex) when (IsScenarioFailure(ex))
-            {
-                report.Fail(column, scenario, ex);
+                await FirstAsync(scenario, run);
             }
         }
     }
@@ -118,7 +103,10 @@ async Task RunTargetAsync(string name, ClientMode? mode, Func<CancellationToken,
             Console.WriteLine($"   warmed up; load average {Report.LoadAverage()}");
             foreach (var scenario in options.Scenarios)
             {
-                await MeasureAsync(target, column, scenario);
+                for (var run = 1; run <= options.Repeat; run++)
+                {
+                    await MeasureAsync(target, column, scenario);
+                }
             }
         }
         catch (Exception ex) when (IsScenarioFailure(ex))
@@ -128,6 +116,31 @@ async Task RunTargetAsync(string name, ClientMode? mode, Func<CancellationToken,
             {
                 report.Fail(column, scenario, ex);
             }
+        }
+    }
+
+    // One fresh target, then the scenario first thing on it.
+    async Task FirstAsync(string scenario, int run)
+    {
+        var column = new Column(name, Phase.First, mode);
+        var of = options.Repeat > 1 ? $" (run {run} of {options.Repeat})" : "";
+        Console.WriteLine($"== {name}, first {scenario}{client}{of}: starting a fresh target; load average {Report.LoadAverage()}");
+        try
+        {
+            using var startBound = new CancellationTokenSource(scenarioTimeout);
+            await using var target = await start(startBound.Token);
+            if (options.FirstAfter > TimeSpan.Zero)
+            {
+                // The run's definition of "first": that long after the target is ready (--first-after), not a wait for luck.
+                Console.WriteLine($"   waiting {options.FirstAfter.TotalSeconds:F1} s after the target is ready (--first-after)");
+                await Task.Delay(options.FirstAfter, startBound.Token);
+            }
+
+            await MeasureAsync(target, column, scenario);
+        }
+        catch (Exception ex) when (IsScenarioFailure(ex))
+        {
+            report.Fail(column, scenario, ex);
         }
     }
 }

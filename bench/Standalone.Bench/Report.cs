@@ -30,6 +30,7 @@ internal sealed class Report(IReadOnlyList<string> scenarios)
     public const string Durable = "durable";
 
     private readonly Dictionary<(Column Column, string Scenario), ScenarioResult> _results = [];
+    private readonly Dictionary<(Column Column, string Scenario), List<ScenarioResult>> _samples = [];
     private readonly List<Column> _columns = [];
 
     /// <summary>Scenarios that failed.</summary>
@@ -51,7 +52,10 @@ internal sealed class Report(IReadOnlyList<string> scenarios)
     /// <summary>Whether <paramref name="column"/> has a figure (or a failure) for <paramref name="scenario"/>.</summary>
     public bool Has(Column column, string scenario) => _results.ContainsKey((column, scenario));
 
-    /// <summary>Records a measured scenario.</summary>
+    /// <summary>
+    /// Records a measured scenario. A scenario measured more than once (<c>--repeat</c>) is reported by its median run
+    /// (by figure, the lower middle one for an even count), which names every run's figure; failed runs are counted out.
+    /// </summary>
     public void Add(Column column, string scenario, ScenarioResult result)
     {
         if (!_columns.Contains(column))
@@ -59,7 +63,27 @@ internal sealed class Report(IReadOnlyList<string> scenarios)
             _columns.Add(column);
         }
 
-        _results[(column, scenario)] = result;
+        if (!_samples.TryGetValue((column, scenario), out var samples))
+        {
+            _samples[(column, scenario)] = samples = [];
+        }
+
+        samples.Add(result);
+        if (samples.Count == 1)
+        {
+            _results[(column, scenario)] = result;
+            return;
+        }
+
+        var measured = samples.Where(r => !double.IsNaN(r.Figure)).OrderBy(r => r.Figure).ToList();
+        var failed = samples.Count - measured.Count;
+        var runs = $"median of {samples.Count} runs: {string.Join(", ", samples.Select(r => Number(r.Figure, scenario)))}";
+        _results[(column, scenario)] = measured.Count == 0
+            ? result with { Result = $"{result.Result} ({runs})" }
+            : measured[(measured.Count - 1) / 2] with
+            {
+                Result = $"{measured[(measured.Count - 1) / 2].Result} ({runs}{(failed > 0 ? $"; {failed} failed" : "")})",
+            };
     }
 
     /// <summary>Records a scenario that failed (or whose target did not start).</summary>
@@ -81,7 +105,8 @@ internal sealed class Report(IReadOnlyList<string> scenarios)
             .Where(r => _columns.Contains(r.Item2.Standalone) && _columns.Contains(r.Item2.Durable)).ToList();
 
         System.Console.WriteLine();
-        System.Console.WriteLine("Headline figures, one run per cell (A, B: nodes/s; C: instances/s; D: events/s; E: seconds until all 200 are done).");
+        var cell = _samples.Values.Any(v => v.Count > 1) ? "the median of the runs per cell (each run's figure under figures in full)" : "one run per cell";
+        System.Console.WriteLine($"Headline figures, {cell} (A, B: nodes/s; C: instances/s; D: events/s; E: seconds until all 200 are done).");
         System.Console.WriteLine("A ratio is standalone ÷ DTFx for A-D and DTFx ÷ standalone for E: above 1, the standalone host is that many times faster.");
         System.Console.WriteLine();
         System.Console.WriteLine($"| scenario | unit | {string.Join(" | ", columns.Select(c => c.Label).Concat(ratios.Select(r => r.Item1)))} | goal |");

@@ -136,6 +136,6 @@ internal static partial class Log
     [LoggerMessage(60, LogLevel.Debug, "Node work {Key} for instance {InstanceId} was aborted at shutdown; the outbox keeps it for the next owner")]
     public static partial void NodeWorkAborted(ILogger logger, string key, string instanceId);
 
-    [LoggerMessage(61, LogLevel.Warning, "Start-up priming failed; the first requests set up what it would have")]
+    [LoggerMessage(61, LogLevel.Warning, "Start-up priming failed; the host gets ready all the same, and its first requests set up what it would have")]
     public static partial void PrimingFailed(ILogger logger, Exception exception);
 }
