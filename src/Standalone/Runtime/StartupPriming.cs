@@ -18,9 +18,10 @@ namespace Serverless.Standalone.Runtime;
 /// instance client, the decider, the actor's group commit and its saves with ETags, the node work runner and executor,
 /// the raise path, the state and envelope JSON contracts) on parts of its own. Its one row is in the hosts table under
 /// partition key <c>startup-priming-{host id}</c>, where no query of instances or hosts looks, and is deleted at the
-/// end; its definition is in an in-memory registry; it owns every partition of a partition table of its own, so nothing
-/// is sent to a queue; its host metrics are on a meter nothing exports, its logs go nowhere, and no span or workflow
-/// metric is recorded for it (<see cref="WorkflowTelemetry.Silence"/>). docs/performance.md, cold start.
+/// end; its definition is in an in-memory registry; it owns every partition of a partition table of its own, so its
+/// work goes through no queue (only the runtime's fallback when applying an event throws would send one); its host
+/// metrics are on a meter nothing exports, its logs go nowhere, and no span or workflow metric is recorded for it
+/// (<see cref="WorkflowTelemetry.Silence"/>). docs/performance.md, cold start.
 /// </summary>
 internal sealed class StartupPriming(
     ActivityRegistry activities,
