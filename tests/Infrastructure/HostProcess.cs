@@ -46,6 +46,18 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Every line the process wrote so far.</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
     /// <summary>
     /// Starts the host on <paramref name="connectionString"/> and task hub <paramref name="taskHub"/> and waits until
     /// <c>/healthz</c> answers healthy (polled every 10 ms; <paramref name="cancellationToken"/> bounds the wait).

@@ -36,6 +36,9 @@ public sealed partial class DocumentedHostFixture : IAsyncLifetime
 
     public string HostOutput => _host?.Output ?? string.Empty;
 
+    /// <summary>Every line the host wrote so far.</summary>
+    public IReadOnlyList<string> HostLines => _host?.Lines ?? [];
+
     public static string Read(string document) => File.ReadAllText(Path.Combine(Azurite.RepoRoot, document));
 
     /// <summary>
