@@ -35,7 +35,6 @@ internal sealed class StartupPriming(
     TimeProvider time)
 {
     private const string Workflow = "startup-priming";
-    private const string RowKey = "i";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
     private const string Definition = """
@@ -111,7 +110,7 @@ internal sealed class StartupPriming(
         finally
         {
             // Whatever happened, the row goes (a delete of a missing row succeeds).
-            await storage.Hosts.DeleteEntityAsync(id, RowKey, ETag.All, CancellationToken.None);
+            await storage.Hosts.DeleteEntityAsync(id, InstanceStore.RowKey, ETag.All, CancellationToken.None);
         }
     }
 

@@ -17,7 +17,8 @@ namespace Serverless.Standalone.Storage;
 /// </summary>
 internal sealed class InstanceStore(TaskHubStorage storage, IOptions<StandaloneHostOptions> options)
 {
-    private const string RowKey = "i";
+    /// <summary>The row key of every instance row (the partition key is the instance id).</summary>
+    internal const string RowKey = "i";
     private const int ChunkBytes = 64_000;
     private readonly StandaloneHostOptions _options = options.Value;
     private readonly TableClient _instances = storage.Instances;

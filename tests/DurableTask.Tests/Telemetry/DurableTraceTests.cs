@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.DurableTask.Client;
@@ -123,18 +122,7 @@ public sealed class DurableTraceTests(TracedTaskHubFixture fixture)
     {
         var ct = Timeout();
         var caller = Caller();
-        var measured = new List<(string Instrument, double Value, string? Result)>();
-        using var meters = new MeterListener();
-        meters.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == WorkflowTelemetry.Name && instrument.Name is "workflow.run.duration" or "workflow.run.active")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        meters.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
-        meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        meters.Start();
+        using var measurements = new WorkflowMeasurements();
         await StartAsync("""{"name":"dt-trace-term","nodes":{"approve":{"type":"event","event":"approve"}}}""", "dt-trace-term-1", caller, ct);
         await WaitUntilRunningAsync("dt-trace-term-1", "approve", ct);
         var backend = new DurableInstanceBackend(fixture.Hub.Client, fixture.Hub.Checkpoints);
@@ -149,29 +137,9 @@ public sealed class DurableTraceTests(TracedTaskHubFixture fixture)
         Assert.Equal(InstanceTrace.Under(caller).RunSpanId("dt-trace-term-1", 0), run.SpanId);
         Assert.Equal("dt-trace-term-1", Tag(run, TraceAttributes.InstanceId));
         Assert.Equal("0", Tag(run, TraceAttributes.Epoch));
-        lock (measured)
-        {
-            Assert.Equal(0, measured.Where(m => m.Instrument == "workflow.run.active").Sum(m => m.Value));
-            Assert.Single(measured, m => m.Instrument == "workflow.run.duration" && m.Result == "terminated");
-        }
-
-        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            string? workflow = null, result = null;
-            foreach (var tag in tags)
-            {
-                workflow = tag.Key == TraceAttributes.Workflow ? tag.Value as string : workflow;
-                result = tag.Key == TraceAttributes.Result ? tag.Value as string : result;
-            }
-
-            if (workflow == "dt-trace-term")
-            {
-                lock (measured)
-                {
-                    measured.Add((instrument.Name, value, result));
-                }
-            }
-        }
+        var measured = measurements.Of("dt-trace-term");
+        Assert.Equal(0, measured.Where(m => m.Instrument == "workflow.run.active").Sum(m => m.Value));
+        Assert.Single(measured, m => m.Instrument == "workflow.run.duration" && m.Tag(TraceAttributes.Result) == "terminated");
     }
 
     [Fact]

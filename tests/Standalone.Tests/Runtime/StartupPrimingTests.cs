@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
@@ -11,6 +8,7 @@ using Serverless.Standalone.Runtime;
 using Serverless.Standalone.Storage;
 using Serverless.Standalone.Telemetry;
 using Serverless.Standalone.Tests.Infrastructure;
+using Serverless.Testing;
 
 namespace Serverless.Standalone.Tests.Runtime;
 
@@ -32,33 +30,12 @@ public sealed class StartupPrimingTests(AzuriteFixture azurite)
         Assert.Empty(await PrimingRowsAsync(storage, ct));
 
         // Spans and workflow metrics of every test in this process are seen here; the priming's name none of them.
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == WorkflowTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
-        var measured = new ConcurrentQueue<string>();
-        using var meters = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == WorkflowTelemetry.Name)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        meters.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Measured(instrument, tags, measured));
-        meters.SetMeasurementEventCallback<long>((instrument, _, tags, _) => Measured(instrument, tags, measured));
-        meters.Start();
+        using var spans = new SpanRecorder();
+        using var measurements = new WorkflowMeasurements();
 
         // Throws unless the instance ran to Completed through the runtime: created with its first node's outbox, its echo
         // run by the node work runner, its event raised and applied, its switch and set evaluated, each save with an ETag.
         var final = await host.Services.GetRequiredService<StartupPriming>().RunAsync(balancer.HostId, Task.CompletedTask, ct);
-        meters.RecordObservableInstruments();
 
         Assert.Equal(StartupPriming.InstanceId(balancer.HostId), final.State.InstanceId);
         Assert.Equal(InstanceStatus.Completed, final.State.Status);
@@ -66,9 +43,9 @@ public sealed class StartupPrimingTests(AzuriteFixture azurite)
         Assert.Equal(2, final.State.Nodes["go"].Output!.Value.GetProperty("n").GetInt32());
         Assert.NotEqual(default, final.ETag);
         Assert.Empty(await PrimingRowsAsync(storage, ct));
-        Assert.DoesNotContain(spans, s => s.DisplayName.Contains("startup-priming", StringComparison.Ordinal)
+        Assert.DoesNotContain(spans.Spans, s => s.DisplayName.Contains("startup-priming", StringComparison.Ordinal)
             || s.Tags.Any(t => t.Value?.Contains("startup-priming", StringComparison.Ordinal) == true));
-        Assert.DoesNotContain("startup-priming", measured);
+        Assert.Empty(measurements.Of("startup-priming"));
         Assert.Equal(0, metrics.EventsApplied);
         Assert.Equal(0, metrics.NodesExecuted);
         Assert.Empty((await host.Client.GetFromJsonAsync<JsonArray>("/api/instances", ct))!);
@@ -84,21 +61,8 @@ public sealed class StartupPrimingTests(AzuriteFixture azurite)
         await host.Api.PutWorkflowAsync("""{"name":"control","nodes":{"a":{"type":"activity","activity":"echo","input":1}}}""", ct);
         var id = await host.Api.StartAsync("control", null, "null", ct);
         Assert.Equal("Completed", (await host.Api.WaitForFinalAsync(id, ct))["runtimeStatus"]!.GetValue<string>());
-        Assert.Contains(spans, s => s.Tags.Any(t => t.Key == TraceAttributes.InstanceId && t.Value == id));
-        Assert.Contains("control", measured);
-    }
-
-    private static void Measured(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags, ConcurrentQueue<string> measured)
-    {
-        foreach (var tag in tags)
-        {
-            if (tag.Key == "workflow.name" && tag.Value is string workflow)
-            {
-                measured.Enqueue(workflow);
-            }
-        }
-
-        _ = instrument;
+        Assert.Contains(spans.Spans, s => s.Tags.Any(t => t.Key == TraceAttributes.InstanceId && t.Value == id));
+        Assert.NotEmpty(measurements.Of("control"));
     }
 
     private static async Task<List<TableEntity>> PrimingRowsAsync(TaskHubStorage storage, CancellationToken ct)
