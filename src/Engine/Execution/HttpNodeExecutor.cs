@@ -93,7 +93,7 @@ internal sealed class HttpNodeExecutor : IDisposable
         var propagation = work.Propagation();
         var attempt = new Attempt(work, node, redactor, timeout, linked.Token, timeoutSource.Token, cancellationToken)
         {
-            Span = Activity.Current is { } current && current.Source == WorkflowTelemetry.Source ? current : null,
+            Span = Activity.Current is { } current && current.Source == WorkflowTelemetry.Current.Source ? current : null,
             TraceParent = propagation.TraceParent,
             TraceState = propagation.TraceState,
         };

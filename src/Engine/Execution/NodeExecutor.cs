@@ -22,15 +22,15 @@ internal sealed class NodeExecutor(HttpNodeExecutor http, ActivityNodeExecutor a
 
         var type = NodeTypeNames.Of(work.Node);
 
-        var silenced = WorkflowTelemetry.Silenced;
+        var telemetry = WorkflowTelemetry.Current;
         var now = time.GetUtcNow();
-        if (work.ScheduledAt is { } scheduled && !silenced)
+        if (work.ScheduledAt is { } scheduled)
         {
-            WorkflowTelemetry.DispatchLag.Record(Math.Max(0, (now - scheduled).TotalSeconds), new KeyValuePair<string, object?>(TraceAttributes.DispatchKind, "node"));
+            telemetry.DispatchLag.Record(Math.Max(0, (now - scheduled).TotalSeconds), new KeyValuePair<string, object?>(TraceAttributes.DispatchKind, "node"));
         }
 
         // Work never runs under whatever activity the host happened to be in: its span (or none) is its context.
-        using var span = silenced ? null : StartSpan(work, type);
+        using var span = StartSpan(telemetry.Source, work, type);
         Activity.Current = span;
         var started = time.GetTimestamp();
         NodeOutcome outcome;
@@ -49,13 +49,10 @@ internal sealed class NodeExecutor(HttpNodeExecutor http, ActivityNodeExecutor a
 
         var result = outcome is NodeOutcome.Succeeded ? "succeeded" : "failed";
         var error = (outcome as NodeOutcome.Failed)?.Error;
-        if (!silenced)
-        {
-            WorkflowTelemetry.NodeDuration.Record(
-                time.GetElapsedTime(started).TotalSeconds,
-                new KeyValuePair<string, object?>(TraceAttributes.NodeType, type),
-                new KeyValuePair<string, object?>(TraceAttributes.Result, result));
-        }
+        telemetry.NodeDuration.Record(
+            time.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>(TraceAttributes.NodeType, type),
+            new KeyValuePair<string, object?>(TraceAttributes.Result, result));
 
         if (span is not null)
         {
@@ -82,9 +79,9 @@ internal sealed class NodeExecutor(HttpNodeExecutor http, ActivityNodeExecutor a
         return outcome;
     }
 
-    private static Activity? StartSpan(NodeWork work, string type)
+    private static Activity? StartSpan(ActivitySource source, NodeWork work, string type)
     {
-        if (!WorkflowTelemetry.Source.HasListeners())
+        if (!source.HasListeners())
         {
             return null;
         }
@@ -105,7 +102,7 @@ internal sealed class NodeExecutor(HttpNodeExecutor http, ActivityNodeExecutor a
         }
 
         return work.Node is HttpNode
-            ? WorkflowTelemetry.Source.StartActivity(HttpNodeExecutor.SpanName(work), ActivityKind.Client, parent, tags)
-            : WorkflowTelemetry.Source.StartActivity($"{type} {work.Node.Id}", ActivityKind.Internal, parent, tags);
+            ? source.StartActivity(HttpNodeExecutor.SpanName(work), ActivityKind.Client, parent, tags)
+            : source.StartActivity($"{type} {work.Node.Id}", ActivityKind.Internal, parent, tags);
     }
 }

@@ -32,7 +32,7 @@ internal sealed record NodeWork(string InstanceId, NodeDefinition Node, RunNode 
     /// </summary>
     public (string? TraceParent, string? TraceState) Propagation()
     {
-        if (Activity.Current is { } span && span.Source == WorkflowTelemetry.Source)
+        if (Activity.Current is { } span && span.Source == WorkflowTelemetry.Current.Source)
         {
             return (span.Id, span.TraceStateString);
         }

@@ -26,7 +26,7 @@ internal static class DecisionTelemetry
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(after);
-        if (ReferenceEquals(before, after) || WorkflowTelemetry.Silenced)
+        if (ReferenceEquals(before, after))
         {
             return;
         }
@@ -47,13 +47,13 @@ internal static class DecisionTelemetry
         var runStarted = (before.StartedAt is null && after.StartedAt is not null) || after.Epoch != before.Epoch;
         if (runStarted)
         {
-            WorkflowTelemetry.RunActive.Add(1, workflow);
+            WorkflowTelemetry.Current.RunActive.Add(1, workflow);
         }
 
         switch (@event)
         {
             case TimerFired fired when before.Timers.TryGetValue(fired.TimerId, out var timer):
-                WorkflowTelemetry.DispatchLag.Record(Seconds(now - timer.DueAt), new KeyValuePair<string, object?>(TraceAttributes.DispatchKind, "timer"));
+                WorkflowTelemetry.Current.DispatchLag.Record(Seconds(now - timer.DueAt), new KeyValuePair<string, object?>(TraceAttributes.DispatchKind, "timer"));
                 TimerEnded(plan, before, after, timer, now);
                 break;
             case EventRaised raised when !before.SeenEvents.Contains(raised.Id):
@@ -119,8 +119,8 @@ internal static class DecisionTelemetry
         if (startedAt is { } s)
         {
             var workflowTag = new KeyValuePair<string, object?>(TraceAttributes.Workflow, workflow);
-            WorkflowTelemetry.RunActive.Add(-1, workflowTag);
-            WorkflowTelemetry.RunDuration.Record(Seconds(endedAt - s), workflowTag, new KeyValuePair<string, object?>(TraceAttributes.Result, result));
+            WorkflowTelemetry.Current.RunActive.Add(-1, workflowTag);
+            WorkflowTelemetry.Current.RunDuration.Record(Seconds(endedAt - s), workflowTag, new KeyValuePair<string, object?>(TraceAttributes.Result, result));
         }
 
         if (trace is null)
@@ -247,7 +247,7 @@ internal static class DecisionTelemetry
 
         var start = before.Nodes.TryGetValue(path, out var was) && was.StartedAt is { } s ? s : node.StartedAt ?? now;
         var result = node.Status == NodeStatus.Succeeded ? "received" : node.Error?.Type == ErrorTypes.Timeout ? "timed_out" : "failed";
-        WorkflowTelemetry.EventWaitDuration.Record(
+        WorkflowTelemetry.Current.EventWaitDuration.Record(
             Seconds(now - start),
             new KeyValuePair<string, object?>(TraceAttributes.Workflow, after.Workflow),
             new KeyValuePair<string, object?>(TraceAttributes.Result, result));
@@ -275,7 +275,7 @@ internal static class DecisionTelemetry
             && before.Nodes.TryGetValue(path, out var was) && !was.Backoff
             && Definition(plan, path) is { } definition)
         {
-            WorkflowTelemetry.NodeRetries.Add(
+            WorkflowTelemetry.Current.NodeRetries.Add(
                 1,
                 new KeyValuePair<string, object?>(TraceAttributes.Workflow, after.Workflow),
                 new KeyValuePair<string, object?>(TraceAttributes.NodeType, NodeTypeNames.Of(definition)),

@@ -35,7 +35,7 @@ internal static class Spans
         WorkflowError? error = null,
         ActivityLink? link = null)
     {
-        var source = WorkflowTelemetry.Source;
+        var source = WorkflowTelemetry.Current.Source;
         if (!source.HasListeners())
         {
             return;

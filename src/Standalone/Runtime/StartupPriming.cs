@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Azure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,9 +18,11 @@ namespace Serverless.Standalone.Runtime;
 /// the raise path, the state and envelope JSON contracts) on parts of its own. Its one row is in the hosts table under
 /// partition key <c>startup-priming-{host id}</c>, where no query of instances or hosts looks, and is deleted at the
 /// end; its definition is in an in-memory registry; it owns every partition of a partition table of its own, so its
-/// work goes through no queue (only the runtime's fallback when applying an event throws would send one); its host
-/// metrics are on a meter nothing exports, its logs go nowhere, and no span or workflow metric is recorded for it
-/// (<see cref="WorkflowTelemetry.Silence"/>). docs/performance.md, cold start.
+/// work goes through no queue (only the runtime's fallback when applying an event throws would send one); its logs go
+/// nowhere; its spans and metrics, the host's and the workflow's, go through OpenTelemetry's SDK to a tracer and a meter
+/// provider of its own that export nothing (<see cref="PrimingTelemetry"/>, <see cref="WorkflowTelemetry.RecordInto"/>),
+/// so a process's first instance does not pay for the SDK's first spans and measurements either. docs/performance.md,
+/// cold start.
 /// </summary>
 internal sealed class StartupPriming(
     ActivityRegistry activities,
@@ -52,12 +53,14 @@ internal sealed class StartupPriming(
     /// <summary>
     /// Registers the workflow in memory (the parser, the compiler and the expression engine), then, once
     /// <paramref name="storageReady"/> completes, runs the throwaway instance of <paramref name="hostId"/> to its end,
-    /// deletes its row, and returns its last record. Past the registration it is bounded by 10 seconds.
+    /// deletes its row, and returns its last record with what its private telemetry recorded. Past the registration it
+    /// is bounded by 10 seconds.
     /// </summary>
-    public async Task<InstanceRecord> RunAsync(string hostId, Task storageReady, CancellationToken cancellationToken)
+    public async Task<PrimingRun> RunAsync(string hostId, Task storageReady, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(storageReady);
-        using var silenced = WorkflowTelemetry.Silence();
+        using var telemetry = new PrimingTelemetry();
+        using var redirected = WorkflowTelemetry.RecordInto(telemetry.Workflow);
         var registry = new DefinitionRegistry(new InMemoryDefinitionStore(), time, planOptions: definitions.PlanOptions);
         var registered = await registry.RegisterAsync(Workflow, Definition, cancellationToken);
         var plan = registered.Error is null ? await registry.ResolveAsync(Workflow, null, cancellationToken) : null;
@@ -77,8 +80,7 @@ internal sealed class StartupPriming(
             partitions[p] = PartitionState.Owned;
         }
 
-        using var meter = new Meter(HostMetrics.MeterName + ".StartupPriming");
-        using var metrics = new HostMetrics(meter);
+        var metrics = telemetry.Host;
 
         // The host's executors, but silent: the activity executor logs every activity it runs, and this one is nobody's.
         var executor = new NodeExecutor(http, new ActivityNodeExecutor(activities, scopes, executorOptions, time, NullLogger<ActivityNodeExecutor>.Instance), time);
@@ -103,9 +105,13 @@ internal sealed class StartupPriming(
             }
 
             var final = await FinalAsync(client, store, id, token);
-            return final.State.Status == InstanceStatus.Completed
-                ? final
-                : throw new InvalidOperationException($"The start-up priming instance ended {final.State.Status}.");
+            if (final.State.Status != InstanceStatus.Completed)
+            {
+                throw new InvalidOperationException($"The start-up priming instance ended {final.State.Status}.");
+            }
+
+            var (spans, recorded) = telemetry.Collect();
+            return new PrimingRun(final, spans, recorded);
         }
         finally
         {

@@ -17,7 +17,7 @@ namespace Serverless.Standalone.Tests.Runtime;
 public sealed class StartupPrimingTests(AzuriteFixture azurite)
 {
     [Fact]
-    public async Task RunAsync_OnAHealthyHost_CompletesSilentlyAndLeavesNothingBehind()
+    public async Task RunAsync_OnAHealthyHost_CompletesWithPrivateTelemetryAndLeavesNothingBehind()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ct = cts.Token;
@@ -35,7 +35,8 @@ public sealed class StartupPrimingTests(AzuriteFixture azurite)
 
         // Throws unless the instance ran to Completed through the runtime: created with its first node's outbox, its echo
         // run by the node work runner, its event raised and applied, its switch and set evaluated, each save with an ETag.
-        var final = await host.Services.GetRequiredService<StartupPriming>().RunAsync(balancer.HostId, Task.CompletedTask, ct);
+        var run = await host.Services.GetRequiredService<StartupPriming>().RunAsync(balancer.HostId, Task.CompletedTask, ct);
+        var final = run.Final;
 
         Assert.Equal(StartupPriming.InstanceId(balancer.HostId), final.State.InstanceId);
         Assert.Equal(InstanceStatus.Completed, final.State.Status);
@@ -46,6 +47,13 @@ public sealed class StartupPrimingTests(AzuriteFixture azurite)
         Assert.DoesNotContain(spans.Spans, s => s.DisplayName.Contains("startup-priming", StringComparison.Ordinal)
             || s.Tags.Any(t => t.Value?.Contains("startup-priming", StringComparison.Ordinal) == true));
         Assert.Empty(measurements.Of("startup-priming"));
+
+        // Its spans and metrics went through the OpenTelemetry SDK all the same, into its own providers.
+        Assert.True(run.Spans >= 3, $"{run.Spans} spans");
+        foreach (var metric in (string[])["workflow.run.duration", "workflow.run.active", "workflow.node.duration", "workflow.dispatch.lag", "workflow.event.wait.duration", "serverless.host.events.applied"])
+        {
+            Assert.Contains(metric, run.Metrics);
+        }
         Assert.Equal(0, metrics.EventsApplied);
         Assert.Equal(0, metrics.NodesExecuted);
         Assert.Empty((await host.Client.GetFromJsonAsync<JsonArray>("/api/instances", ct))!);
