@@ -12,9 +12,12 @@ internal static class RequestSpans
     /// otherwise the request's own <c>traceparent</c>); null when nobody records it.
     /// </summary>
     public static Activity? Start(string name, HttpRequest request, in TagList tags)
-        => WorkflowTelemetry.Source.HasListeners()
-            ? WorkflowTelemetry.Source.StartActivity(name, ActivityKind.Producer, Activity.Current is null ? CallerContext(request) : default, tags)
+    {
+        var source = WorkflowTelemetry.Current.Source;
+        return source.HasListeners()
+            ? source.StartActivity(name, ActivityKind.Producer, Activity.Current is null ? CallerContext(request) : default, tags)
             : null;
+    }
 
     /// <summary>The caller's trace context: the current activity's, else the request's W3C headers; default when neither.</summary>
     public static ActivityContext CallerContext(HttpRequest request)

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text;
 using Azure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -6,6 +6,8 @@ using Serverless.Engine.Decisions;
 using Serverless.Engine.Execution;
 using Serverless.Engine.Registry;
 using Serverless.Engine.Telemetry;
+using Serverless.HttpApi;
+using Serverless.Standalone.Routes;
 using Serverless.Standalone.Storage;
 using Serverless.Standalone.Telemetry;
 
@@ -33,6 +35,7 @@ internal sealed class StartupPriming(
     MessageSender sender,
     TaskHubStorage storage,
     IOptions<StandaloneHostOptions> options,
+    WorkflowApiOptions api,
     TimeProvider time)
 {
     private const string Workflow = "startup-priming";
@@ -92,23 +95,25 @@ internal sealed class StartupPriming(
         var id = InstanceId(hostId);
         try
         {
-            using var input = JsonDocument.Parse("""{"n":1}""");
-            if (await client.StartAsync(plan, id, input.RootElement, InstanceTrace.Under(default), token) is { } conflict)
-            {
-                throw new InvalidOperationException($"The start-up priming instance '{id}' exists already ({conflict.Workflow}).");
-            }
-
-            using var payload = JsonDocument.Parse("""{"n":2}""");
-            if (await client.SendAsync(id, new EventRaised(EventIds.Raised(), "go", payload.RootElement.Clone()), token) is { } refused)
-            {
-                throw new InvalidOperationException($"The start-up priming instance refused its event: {refused.Message}");
-            }
-
+            // Through the HTTP API's handlers, as a client's requests (without the socket: Kestrel and routing are
+            // already warm from the health probes), on a backend over the parts above.
+            var backend = new StandaloneInstanceBackend(client, store, storage, options);
+            await using var scope = scopes.CreateAsyncScope();
+            await CallAsync(
+                scope.ServiceProvider, $"/api/workflows/{Workflow}/instances", "?instanceId=" + id, """{"n":1}""", StatusCodes.Status202Accepted,
+                request => InstanceHandlers.StartAsync(Workflow, request, registry, backend, api, token));
+            await CallAsync(
+                scope.ServiceProvider, $"/api/instances/{id}/raiseEvent/go", null, """{"n":2}""", StatusCodes.Status202Accepted,
+                request => InstanceHandlers.RaiseEventAsync(id, "go", request, backend, api, token));
             var final = await FinalAsync(client, store, id, token);
             if (final.State.Status != InstanceStatus.Completed)
             {
                 throw new InvalidOperationException($"The start-up priming instance ended {final.State.Status}.");
             }
+
+            await CallAsync(
+                scope.ServiceProvider, $"/api/instances/{id}", null, null, StatusCodes.Status200OK,
+                request => InstanceHandlers.StatusAsync(id, request, backend, api, null, token));
 
             var (spans, recorded) = telemetry.Collect();
             return new PrimingRun(final, spans, recorded);
@@ -117,6 +122,34 @@ internal sealed class StartupPriming(
         {
             // Whatever happened, the row goes (a delete of a missing row succeeds).
             await storage.Hosts.DeleteEntityAsync(id, InstanceStore.RowKey, ETag.All, CancellationToken.None);
+        }
+    }
+
+    // Runs a handler on a request of its own (POST with a JSON body, or GET), writes its result to nowhere, and throws
+    // unless the status is the one expected.
+    private static async Task CallAsync(
+        IServiceProvider services, string path, string? query, string? body, int expected, Func<HttpRequest, Task<IResult>> handler)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        var request = context.Request;
+        request.Scheme = "http";
+        request.Host = new HostString("localhost");
+        request.Path = path;
+        request.QueryString = new QueryString(query);
+        request.Method = body is null ? HttpMethods.Get : HttpMethods.Post;
+        if (body is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            request.Body = new MemoryStream(bytes);
+            request.ContentLength = bytes.Length;
+            request.ContentType = "application/json";
+        }
+
+        var result = await handler(request);
+        await result.ExecuteAsync(context);
+        if (context.Response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"The start-up priming's {request.Method} {path} answered {context.Response.StatusCode}, not {expected}.");
         }
     }
 

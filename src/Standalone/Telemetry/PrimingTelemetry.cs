@@ -10,7 +10,7 @@ namespace Serverless.Standalone.Telemetry;
 /// Where the start-up priming's spans and metrics go: workflow instruments and a host meter of their own (named
 /// <see cref="Name"/>, which no exporter listens to), and an OpenTelemetry tracer and meter provider of their own that
 /// take them through the same SDK code as the host's (sampling, span start and end, histogram and counter aggregation
-/// with the same bucket boundaries, a cumulative reader like Prometheus'), then keep only counts. Nothing is exported.
+/// with the same bucket boundaries, a cumulative reader like Prometheus'), then keep only names. Nothing is exported.
 /// </summary>
 internal sealed class PrimingTelemetry : IDisposable
 {
@@ -19,7 +19,7 @@ internal sealed class PrimingTelemetry : IDisposable
 
     private readonly TracerProvider _tracing;
     private readonly MeterProvider _metering;
-    private readonly SpanCounter _spans = new();
+    private readonly SpanNames _spans = new();
     private readonly MetricNames _metrics = new();
 
     public PrimingTelemetry()
@@ -36,11 +36,11 @@ internal sealed class PrimingTelemetry : IDisposable
     /// <summary>The priming runtime's host metrics.</summary>
     public HostMetrics Host { get; }
 
-    /// <summary>Collects the metrics and returns what was recorded: the spans ended, and the names of the metrics with data.</summary>
-    public (int Spans, IReadOnlySet<string> Metrics) Collect()
+    /// <summary>Collects the metrics and returns what was recorded: the names of the spans ended and of the metrics with data.</summary>
+    public (IReadOnlySet<string> Spans, IReadOnlySet<string> Metrics) Collect()
     {
         _metering.ForceFlush();
-        return (_spans.Ended, _metrics.Names);
+        return (_spans.Names, _metrics.Names);
     }
 
     public void Dispose()
@@ -51,13 +51,28 @@ internal sealed class PrimingTelemetry : IDisposable
         Workflow.Dispose();
     }
 
-    private sealed class SpanCounter : BaseProcessor<Activity>
+    private sealed class SpanNames : BaseProcessor<Activity>
     {
-        private int _ended;
+        private readonly HashSet<string> _names = new(StringComparer.Ordinal);
 
-        public int Ended => Volatile.Read(ref _ended);
+        public IReadOnlySet<string> Names
+        {
+            get
+            {
+                lock (_names)
+                {
+                    return _names.ToHashSet(StringComparer.Ordinal);
+                }
+            }
+        }
 
-        public override void OnEnd(Activity data) => Interlocked.Increment(ref _ended);
+        public override void OnEnd(Activity data)
+        {
+            lock (_names)
+            {
+                _names.Add(data.DisplayName);
+            }
+        }
     }
 
     private sealed class MetricNames : BaseExporter<Metric>
