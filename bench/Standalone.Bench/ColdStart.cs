@@ -69,7 +69,9 @@ internal static class ColdStart
                 starts[host].Add(await MeasureAsync(storage.ConnectionString, host, HubOf(host, "new" + round.ToString(CultureInfo.InvariantCulture)), existing: false, ct));
             }
 
-            System.Console.WriteLine($"   round {round + 1} of {rounds} done; load average {Report.LoadAverage()}");
+            var each = string.Join("; ", hosts.SelectMany(h => starts[h].TakeLast(2)).Select(s => string.Create(
+                CultureInfo.InvariantCulture, $"{(s.ExistingHub ? "exists" : "new")}: healthy {s.Healthy:F3} s, instance {s.Instance:F3} s")));
+            System.Console.WriteLine($"   round {round + 1} of {rounds} done ({each}); load average {Report.LoadAverage()}");
         }
 
         System.Console.WriteLine();
