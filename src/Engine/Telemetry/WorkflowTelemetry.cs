@@ -37,12 +37,13 @@ public static class WorkflowTelemetry
     internal static IDisposable RecordInto(WorkflowInstruments instruments)
     {
         ArgumentNullException.ThrowIfNull(instruments);
+        var scope = new RedirectScope(RedirectedFlow.Value);
         RedirectedFlow.Value = instruments;
-        return new RedirectScope();
+        return scope;
     }
 
-    private sealed class RedirectScope : IDisposable
+    private sealed class RedirectScope(WorkflowInstruments? previous) : IDisposable
     {
-        public void Dispose() => RedirectedFlow.Value = null;
+        public void Dispose() => RedirectedFlow.Value = previous;
     }
 }

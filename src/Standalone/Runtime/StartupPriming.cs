@@ -15,9 +15,10 @@ namespace Serverless.Standalone.Runtime;
 
 /// <summary>
 /// Runs, before the host is ready, what a fresh process would otherwise set up on its first instance: a throwaway
-/// instance of a small workflow (an <c>echo</c> activity, an event, a switch, a set) goes through the real runtime (the
-/// instance client, the decider, the actor's group commit and its saves with ETags, the node work runner and executor,
-/// the raise path, the state and envelope JSON contracts) on parts of its own. Its one row is in the hosts table under
+/// instance of a small workflow (an <c>echo</c> activity, an event, a switch, a set) goes through the HTTP API's start,
+/// raise and status handlers and the real runtime (the instance client, the decider, the actor's group commit and its
+/// saves with ETags, the node work runner and executor, the raise path, the state and envelope JSON contracts) on parts
+/// of its own. Its one row is in the hosts table under
 /// partition key <c>startup-priming-{host id}</c>, where no query of instances or hosts looks, and is deleted at the
 /// end; its definition is in an in-memory registry; it owns every partition of a partition table of its own, so its
 /// work goes through no queue (only the runtime's fallback when applying an event throws would send one); its logs go

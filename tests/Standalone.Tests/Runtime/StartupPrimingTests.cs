@@ -59,6 +59,7 @@ public sealed class StartupPrimingTests(AzuriteFixture azurite)
         {
             Assert.Contains(metric, run.Metrics);
         }
+
         Assert.Equal(0, metrics.EventsApplied);
         Assert.Equal(0, metrics.NodesExecuted);
         Assert.Empty((await host.Client.GetFromJsonAsync<JsonArray>("/api/instances", ct))!);
