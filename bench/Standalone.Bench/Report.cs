@@ -78,12 +78,10 @@ internal sealed class Report(IReadOnlyList<string> scenarios)
         var measured = samples.Where(r => !double.IsNaN(r.Figure)).OrderBy(r => r.Figure).ToList();
         var failed = samples.Count - measured.Count;
         var runs = $"median of {samples.Count} runs: {string.Join(", ", samples.Select(r => Number(r.Figure, scenario)))}";
-        _results[(column, scenario)] = measured.Count == 0
+        var median = measured.Count == 0 ? null : measured[(measured.Count - 1) / 2];
+        _results[(column, scenario)] = median is null
             ? result with { Result = $"{result.Result} ({runs})" }
-            : measured[(measured.Count - 1) / 2] with
-            {
-                Result = $"{measured[(measured.Count - 1) / 2].Result} ({runs}{(failed > 0 ? $"; {failed} failed" : "")})",
-            };
+            : median with { Result = $"{median.Result} ({runs}{(failed > 0 ? $"; {failed} failed" : "")})" };
     }
 
     /// <summary>Records a scenario that failed (or whose target did not start).</summary>

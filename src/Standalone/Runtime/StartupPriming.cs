@@ -66,11 +66,10 @@ internal sealed class StartupPriming(
         using var telemetry = new PrimingTelemetry();
         using var redirected = WorkflowTelemetry.RecordInto(telemetry.Workflow);
         var registry = new DefinitionRegistry(new InMemoryDefinitionStore(), time, planOptions: definitions.PlanOptions);
-        var registered = await registry.RegisterAsync(Workflow, Definition, cancellationToken);
-        var plan = registered.Error is null ? await registry.ResolveAsync(Workflow, null, cancellationToken) : null;
-        if (plan is null)
+        // The start handler resolves it (and answers 404, which throws below, if it could not).
+        if ((await registry.RegisterAsync(Workflow, Definition, cancellationToken)).Error is { } error)
         {
-            throw new InvalidOperationException($"The start-up priming workflow does not register: {registered.Error?.Message}");
+            throw new InvalidOperationException($"The start-up priming workflow does not register: {error.Message}");
         }
 
         await storageReady.WaitAsync(cancellationToken);

@@ -53,58 +53,53 @@ internal sealed class PrimingTelemetry : IDisposable
 
     private sealed class SpanNames : BaseProcessor<Activity>
     {
-        private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+        private readonly NameSet _names = new();
 
-        public IReadOnlySet<string> Names
-        {
-            get
-            {
-                lock (_names)
-                {
-                    return _names.ToHashSet(StringComparer.Ordinal);
-                }
-            }
-        }
+        public IReadOnlySet<string> Names => _names.Snapshot();
 
-        public override void OnEnd(Activity data)
-        {
-            lock (_names)
-            {
-                _names.Add(data.DisplayName);
-            }
-        }
+        public override void OnEnd(Activity data) => _names.Add(data.DisplayName);
     }
 
     private sealed class MetricNames : BaseExporter<Metric>
     {
-        private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+        private readonly NameSet _names = new();
 
-        public IReadOnlySet<string> Names
-        {
-            get
-            {
-                lock (_names)
-                {
-                    return _names.ToHashSet(StringComparer.Ordinal);
-                }
-            }
-        }
+        public IReadOnlySet<string> Names => _names.Snapshot();
 
         public override ExportResult Export(in Batch<Metric> batch)
         {
-            lock (_names)
+            foreach (var metric in batch)
             {
-                foreach (var metric in batch)
+                foreach (ref readonly var point in metric.GetMetricPoints())
                 {
-                    foreach (ref readonly var point in metric.GetMetricPoints())
-                    {
-                        _names.Add(metric.Name);
-                        break;
-                    }
+                    _names.Add(metric.Name);
+                    break;
                 }
             }
 
             return ExportResult.Success;
+        }
+    }
+
+    // Names added from the SDK's threads, read as a copy.
+    private sealed class NameSet
+    {
+        private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+
+        public void Add(string name)
+        {
+            lock (_names)
+            {
+                _names.Add(name);
+            }
+        }
+
+        public IReadOnlySet<string> Snapshot()
+        {
+            lock (_names)
+            {
+                return _names.ToHashSet(StringComparer.Ordinal);
+            }
         }
     }
 }
