@@ -138,7 +138,10 @@ public static class StandaloneHost
                 .ConfigureOptions((options, sp) => Configure(options, 2, sp));
         });
 
-        static TokenCredential Credential(IServiceProvider sp) => sp.GetRequiredKeyedService<TokenCredential>(StorageSection);
+        // A connection string needs no token: the factory asks for a credential all the same, and building the default
+        // chain for nothing costs every start (docs/performance.md, cold start).
+        static TokenCredential Credential(IServiceProvider sp)
+            => Account(sp).UsesIdentity ? sp.GetRequiredKeyedService<TokenCredential>(StorageSection) : NoCredential.Instance;
 
         static StorageAccount Account(IServiceProvider sp) => sp.GetRequiredService<IOptions<StandaloneHostOptions>>().Value.Storage.Account();
 

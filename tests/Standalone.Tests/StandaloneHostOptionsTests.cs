@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using Azure.Core;
+using Azure.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -120,20 +123,46 @@ public sealed class StandaloneHostOptionsTests
     [Fact]
     public async Task AddStandaloneHost_ConnectionString_BuildsClientsWithTheAccountKey()
     {
-        await using var app = Build(new Dictionary<string, string?>());
+        var credentials = new StrongBox<int>();
+        await using var app = Build(new Dictionary<string, string?>(), CountingCredential(credentials));
 
         var storage = app.Services.GetRequiredService<TaskHubStorage>();
 
         Assert.Equal("127.0.0.1", storage.Large.Uri.Host);
         Assert.True(storage.Large.CanGenerateSasUri);
         Assert.True(storage.PoisonQueue.CanGenerateSasUri);
+
+        // A connection string signs its own requests: no token credential is built for it (the default chain costs
+        // every start).
+        Assert.Equal(0, credentials.Value);
     }
 
-    private static WebApplication Build(Dictionary<string, string?> settings)
+    [Fact]
+    public async Task AddStandaloneHost_AccountName_BuildsOneTokenCredentialForTheThreeClients()
+    {
+        var credentials = new StrongBox<int>();
+        await using var app = Build(new Dictionary<string, string?> { ["Host:Storage:AccountName"] = "acct" }, CountingCredential(credentials));
+
+        var storage = app.Services.GetRequiredService<TaskHubStorage>();
+
+        Assert.False(storage.Large.CanGenerateSasUri);
+        Assert.Equal(1, credentials.Value);
+    }
+
+    private static WebApplication Build(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         var builder = StandaloneHost.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
+        services?.Invoke(builder.Services);
         return StandaloneHost.Build(builder);
     }
+
+    // Replaces the storage clients' token credential with one that counts how often it was built.
+    private static Action<IServiceCollection> CountingCredential(StrongBox<int> built) => services =>
+        services.AddKeyedSingleton<TokenCredential>(StandaloneHostOptions.Section + ":Storage", (_, _) =>
+        {
+            Interlocked.Increment(ref built.Value);
+            return new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
+        });
 }
