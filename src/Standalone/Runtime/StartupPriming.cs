@@ -55,10 +55,10 @@ internal sealed class StartupPriming(
     public static string InstanceId(string hostId) => Workflow + "-" + hostId;
 
     /// <summary>
-    /// Registers the workflow in memory (the parser, the compiler and the expression engine) and collects the start-up's
-    /// garbage, then, once <paramref name="storageReady"/> completes, runs the throwaway instance of
-    /// <paramref name="hostId"/> to its end, deletes its row, and returns its last record with what its private telemetry
-    /// recorded. Past the registration it is bounded by 10 seconds.
+    /// Registers the workflow in memory (the parser, the compiler and the expression engine), then, once
+    /// <paramref name="storageReady"/> completes, runs the throwaway instance of <paramref name="hostId"/> to its end,
+    /// deletes its row, and returns its last record with what its private telemetry recorded. Past the registration it
+    /// is bounded by 10 seconds.
     /// </summary>
     public async Task<PrimingRun> RunAsync(string hostId, Task storageReady, CancellationToken cancellationToken)
     {
@@ -72,10 +72,6 @@ internal sealed class StartupPriming(
             throw new InvalidOperationException($"The start-up priming workflow does not register: {error.Message}");
         }
 
-        // The start-up's garbage (configuration, DI, the expression engine's first use) is collected now, in one full
-        // collection while the task hub is set up, instead of in the first gen2 collection it would otherwise cause
-        // during the first requests (30-50 ms, docs/performance.md, cold start).
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
         await storageReady.WaitAsync(cancellationToken);
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(Bound);
