@@ -8,15 +8,17 @@ namespace Serverless.Standalone.Storage;
 /// </summary>
 internal sealed class NoCredential : TokenCredential
 {
-    public static NoCredential Instance { get; } = new();
+    private const string Never = "A storage account reached with a connection string has no token credential.";
 
     private NoCredential()
     {
     }
 
+    public static NoCredential Instance { get; } = new();
+
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        => throw new InvalidOperationException("A storage account reached with a connection string has no token credential.");
+        => throw new InvalidOperationException(Never);
 
     public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        => throw new InvalidOperationException("A storage account reached with a connection string has no token credential.");
+        => throw new InvalidOperationException(Never);
 }
