@@ -55,11 +55,7 @@ public sealed class HttpsEndpointTests(AzuriteFixture azurite)
                 },
             };
             using var client = new HttpClient(handler) { BaseAddress = address };
-            while (!(await client.GetAsync("/healthz", ct)).IsSuccessStatusCode)
-            {
-                // Starting: the host answers 503 until its first lease round ran; the test's token bounds the wait.
-                await Task.Delay(50, ct);
-            }
+            await new WorkflowApi(client).WaitHealthyAsync(ct);
 
             Assert.Equal(certificate.Thumbprint, served);
             var workflows = await client.GetAsync("/api/workflows", ct);
